@@ -1,0 +1,37 @@
+"""The Celery app. One code path everywhere: Redis/RabbitMQ in production, an embedded
+SQLite broker (kombu's SQLAlchemy transport under the data dir) for the single machine."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangdui.settings")
+
+app = Celery("shangdui")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_track_started=False,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    timezone="Asia/Shanghai",
+    beat_schedule={
+        "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": 60.0},
+    },
+)
+
+
+def _configure_broker() -> None:
+    from django.conf import settings
+
+    app.conf.broker_transport_options = {"visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT}
+    app.conf.beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")
+
+
+app.autodiscover_tasks()
+app.on_after_configure.connect(lambda sender, **kw: _configure_broker())

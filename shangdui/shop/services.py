@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from shangdui.org.models import Department, Organization
+from shangdui.shop.models import Shop
+
+DEMO_SHOPS = [
+    ("花语优选旗舰店", Shop.Platform.TAOBAO),
+    ("花语优选京东自营店", Shop.Platform.JD),
+    ("花语优选拼多多店", Shop.Platform.PDD),
+    ("花语优选抖音小店", Shop.Platform.DOUYIN),
+]
+
+
+@transaction.atomic
+def demo_shops(*, organization: Organization) -> list[Shop]:
+    operations = Department.objects.filter(organization=organization, kind="operations").first()
+    return [
+        Shop.objects.get_or_create(
+            organization=organization, name=name, defaults={"platform": platform, "department": operations}
+        )[0]
+        for name, platform in DEMO_SHOPS
+    ]
