@@ -44,7 +44,10 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    body: dict[str, Any] = {"message": str(exc)}
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = "请求体不是合法的 JSON。"
+    body: dict[str, Any] = {"message": message}
     return api.create_response(request, body, status=exc.status_code)
 
 

@@ -20,18 +20,18 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
     timezone="Asia/Shanghai",
-    beat_schedule={
-        "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": 60.0},
-    },
 )
 
 
-def _configure_broker() -> None:
+@app.on_after_configure.connect
+def _configure_from_settings(sender: Celery, **kwargs: object) -> None:
     from django.conf import settings
 
     app.conf.broker_transport_options = {"visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT}
     app.conf.beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")
+    app.conf.beat_schedule = {
+        "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": float(settings.JOB_SWEEP_SECONDS)},
+    }
 
 
 app.autodiscover_tasks()
-app.on_after_configure.connect(lambda sender, **kw: _configure_broker())

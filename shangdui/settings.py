@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "shangdui.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,6 +206,7 @@ CELERY_VISIBILITY_TIMEOUT = env_int("SHANGDUI_BROKER_VISIBILITY_TIMEOUT", 3600, 
 # and may be claimed again by another worker.
 JOB_STALE_SECONDS = env_int("SHANGDUI_JOB_STALE_SECONDS", 120, minimum=1)
 JOB_MAX_ATTEMPTS = env_int("SHANGDUI_JOB_MAX_ATTEMPTS", 5, minimum=1)
+JOB_SWEEP_SECONDS = env_int("SHANGDUI_JOB_SWEEP_SECONDS", 60, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -112,7 +112,10 @@ def parse_strengths(text: str) -> dict[str, int]:
     for part in text.replace("、", " ").replace(",", " ").replace("，", " ").replace(";", " ").split():
         name, _sep, level = part.partition(":") if ":" in part else part.partition("：")
         try:
-            result[name.strip()] = int(level) if level else 2
+            value = int(level) if level else 2
         except ValueError:
-            raise ValueError(_("Strength level must be 1 to 4: %(text)s") % {"text": part}) from None
+            value = 0
+        if not 1 <= value <= 4:
+            raise ValueError(_("Strength level must be 1 to 4: %(text)s") % {"text": part})
+        result[name.strip()] = value
     return result
