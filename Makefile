@@ -33,7 +33,7 @@ test-browser: install
 	$(BIN)/pytest -m browser e2e
 
 messages: install
-	cd shangdui && ../$(BIN)/shangdui makemessages -l zh_Hans --no-obsolete --add-location file && ../$(BIN)/shangdui compilemessages
+	cd shangdui && ../$(BIN)/shangdui makemessages -l zh_Hans --no-obsolete --add-location file && ../$(BIN)/shangdui compilemessages --ignore ".venv"
 
 bench: install
 	@ls benchmarks/*.py

@@ -7,26 +7,18 @@ Objects in URLs belong to Alice's company; "other" must never see them (404).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from shangdui.api import api
 from shangdui.core.models import ApiToken, Job
-
-PERSONAS = ["anonymous", "member", "peer", "manager", "director", "finance", "other"]
-
-
-def expect(anonymous: int, member: int, peer: int, manager: int, director: int, finance: int,
-           other: int) -> dict[str, int]:
-    return dict(zip(PERSONAS, [anonymous, member, peer, manager, director, finance, other], strict=True))
-
-
-def everyone(status: int, anonymous: int = 302) -> dict[str, int]:
-    return expect(anonymous, status, status, status, status, status, status)
+from shangdui.core.testing import PERSONAS, everyone, expect
 
 
 def _alice_job(w: Any) -> Job:
@@ -124,6 +116,22 @@ API: dict[tuple[str, str], tuple[Url, dict[str, Any] | None, dict[str, int]]] = 
                                                expect(401, 403, 403, 403, 200, 403, 404)),
     ("GET", "/api/org-chart"): (lambda w: "/api/org-chart", None, everyone(200, anonymous=401)),
 }
+
+
+def _merge_app_rows() -> None:
+    """Each app keeps the rows of its own routes in <app>/tests/access_rows.py."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("shangdui."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.access_rows")
+        except ModuleNotFoundError:
+            continue
+        PAGES.update(module.PAGES)
+        API.update(module.API)
+
+
+_merge_app_rows()
 
 
 def _route_names() -> set[str]:
