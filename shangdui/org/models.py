@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def default_working_days() -> list[int]:
@@ -82,10 +83,10 @@ class Position(models.Model):
 
 class Member(models.Model):
     class Role(models.TextChoices):
-        DIRECTOR = "director", _("Director")
-        MANAGER = "manager", _("Manager")
-        MEMBER = "member", _("Member")
-        FINANCE = "finance", _("Finance/HR")
+        DIRECTOR = "director", pgettext_lazy("role", "Director")
+        MANAGER = "manager", pgettext_lazy("role", "Manager")
+        MEMBER = "member", pgettext_lazy("role", "Member")
+        FINANCE = "finance", pgettext_lazy("role", "Finance/HR")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")

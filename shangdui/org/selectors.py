@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from shangdui.org.access import can_view_private, managed_member_ids
 from shangdui.org.models import Department, Member, MemberStrength
@@ -92,7 +93,7 @@ def home_summary(viewer: Member) -> dict[str, object]:
         summary["chart"] = {
             "tooltip": {"trigger": "item"},
             "series": [{"type": "pie", "radius": ["35%", "65%"],
-                        "data": [{"name": row["department__name"] or "—", "value": row["n"]}
+                        "data": [{"name": row["department__name"] or _("No department"), "value": row["n"]}
                                  for row in by_department]}],
         }
     return summary

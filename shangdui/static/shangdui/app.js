@@ -35,6 +35,14 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // The menu is a <details> so that phones get a ☰ toggle without JavaScript; on wide screens
+  // it is always open (its summary is hidden by CSS).
+  function syncMenu() {
+    var wide = window.matchMedia("(min-width: 900px)").matches;
+    document.querySelectorAll("details.menu").forEach(function (menu) { if (wide) menu.open = true; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { syncMenu(); init(document); });
+  window.addEventListener("resize", syncMenu);
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
 })();
