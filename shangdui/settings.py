@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shangdui.core",
     "shangdui.org",
     "shangdui.shop",
+    "shangdui.work",
     "shangdui.conversations",
 ]
 

@@ -1,0 +1,229 @@
+"""Plans, tasks, schedules (日程), leave and daily summaries (日报).
+
+Every row belongs to an Organization; queries are scoped by it (see ``work.access``). The scheduler
+(``work.scheduling``) is pure; ``work.services.schedule_replan`` turns these rows into its values and
+writes its placements back as ScheduleItem rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from shangdui.org.models import Member, Organization
+
+
+class Plan(models.Model):
+    """An initiative (计划) such as 双11大促 or 店铺首页改版."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        DONE = "done", _("Done")
+        ARCHIVED = "archived", _("Archived")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="owned_plans", verbose_name=_("owner"))
+    members = models.ManyToManyField(Member, related_name="plans", blank=True, verbose_name=_("members"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    is_template = models.BooleanField(
+        _("template"), default=False,
+        help_text=_("Templates are copied for recurring initiatives and never scheduled."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="plan_end_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Stage(models.Model):
+    """A column of a plan's board (e.g. 筹备 / 执行 / 收尾)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="stage_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Recurrence(models.TextChoices):
+        NONE = "", _("Does not repeat")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
+    OPEN = (Status.TODO, Status.DOING)
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks",
+                              verbose_name=_("stage"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    assignees = models.ManyToManyField(Member, related_name="assigned_tasks", blank=True,
+                                       verbose_name=_("assignees"))
+    estimate_hours = models.DecimalField(_("estimate (hours)"), max_digits=6, decimal_places=1)
+    due = models.DateField(_("due date"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=2)
+    # {"修图": 3}: strength tag name -> minimum level (1..4), the tags of org.StrengthTag.
+    required_strengths = models.JSONField(_("required strengths"), default=dict, blank=True)
+    dependencies = models.ManyToManyField("self", symmetrical=False, related_name="dependents", blank=True,
+                                          verbose_name=_("depends on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.TODO)
+    recurrence = models.CharField(_("repeats"), max_length=10, choices=Recurrence.choices, blank=True, default="")
+    recurrence_weekdays = models.JSONField(_("on weekdays"), default=list, blank=True)
+    actual_hours = models.DecimalField(_("actual hours"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    # Set by the last scheduler run when the task (or its rest) did not fit: 排不下.
+    unplaced_code = models.CharField(max_length=30, blank=True, default="")
+    unplaced_detail = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["-priority", "due", "id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimate_hours__gt=0, estimate_hours__lte=2000),
+                                   name="task_estimate_range"),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5), name="task_priority_range"),
+            models.CheckConstraint(condition=Q(actual_hours__gte=0), name="task_actual_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ChecklistItem(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("item"), max_length=200)
+    done = models.BooleanField(_("done"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Leave(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="leaves")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="leaves", verbose_name=_("member"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="leave_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.start}–{self.end}"
+
+
+class ScheduleItem(models.Model):
+    """Hours of a task on a member's day (日程). Ad-hoc items have no task, only a title."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="schedule_items")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="schedule_items")
+    date = models.DateField(_("date"))
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="schedule_items")
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    done = models.BooleanField(_("done"), default=False)
+    actual_hours = models.DecimalField(_("actual hours"), max_digits=4, decimal_places=1, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schedule item")
+        verbose_name_plural = _("schedule items")
+        ordering = ["date", "-pinned", "id"]
+        indexes = [models.Index(fields=["member", "date"]), models.Index(fields=["organization", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="schedule_item_hours_range"),
+            models.CheckConstraint(condition=Q(actual_hours__isnull=True) | Q(actual_hours__gte=0,
+                                                                             actual_hours__lte=24),
+                                   name="schedule_item_actual_hours_range"),
+            models.CheckConstraint(condition=Q(task__isnull=False) | ~Q(title=""), name="schedule_item_has_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.title or (self.task.title if self.task is not None else "")
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a member's iCalendar feed URL (subscribed without login)."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class DailySummary(models.Model):
+    """日报: pre-filled from the day's schedule; the member adds problems and tomorrow's plan."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="daily_summaries")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="daily_summaries")
+    date = models.DateField(_("date"))
+    planned_hours = models.DecimalField(_("planned hours"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    done_hours = models.DecimalField(_("hours done"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    actual_hours = models.DecimalField(_("actual hours"), max_digits=5, decimal_places=1, default=Decimal("0"))
+    done_items = models.JSONField(_("done"), default=list, blank=True)
+    carry_over = models.JSONField(_("carries over"), default=list, blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    tomorrow_plan = models.TextField(_("plan for tomorrow"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily summary")
+        verbose_name_plural = _("daily summaries")
+        ordering = ["-date", "member__name"]
+        constraints = [models.UniqueConstraint(fields=["member", "date"], name="daily_summary_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date}"
