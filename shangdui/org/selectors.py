@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from shangdui.org.access import can_view_private, managed_member_ids
@@ -86,6 +86,7 @@ def home_summary(viewer: Member) -> dict[str, object]:
         team = member_queryset(organization_id).filter(id__in=team_ids, is_active=True)
         summary["team"] = list(team.order_by("department__sort_order", "name")[:200])
         summary["team_count"] = len(team_ids)
+        summary["show_team"] = True
         by_department = (
             Member.objects.filter(organization_id=organization_id, is_active=True)
             .values("department__name").annotate(n=Count("id")).order_by("department__name")
@@ -96,6 +97,11 @@ def home_summary(viewer: Member) -> dict[str, object]:
                         "data": [{"name": row["department__name"] or _("No department"), "value": row["n"]}
                                  for row in by_department]}],
         }
+    if viewer.role in (Member.Role.DIRECTOR, Member.Role.FINANCE):
+        active = Member.objects.filter(organization_id=organization_id, is_active=True)
+        summary["show_payroll"] = True
+        summary["payroll_base"] = active.aggregate(total=Sum("base_salary"))["total"]
+        summary["payroll_missing"] = active.filter(base_salary__isnull=True).count()
     return summary
 
 

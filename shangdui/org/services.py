@@ -38,6 +38,19 @@ def organization_create(
 
 
 @transaction.atomic
+def organization_rename(*, actor: Member, organization: Organization, name: str) -> Organization:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": _("A company name has 1 to 100 characters.")})
+    if organization.name != name:
+        audit(action=AuditLog.Action.UPDATE, organization=organization, actor=actor.user, target=organization,
+              changes={"name": [organization.name, name]})
+        organization.name = name
+        organization.save(update_fields=["name"])
+    return organization
+
+
+@transaction.atomic
 def department_apply_template(*, organization: Organization, actor: Member | None) -> list[Department]:
     """Create the five standard departments; existing ones (same name) are left as they are."""
     created = []

@@ -6,6 +6,7 @@ app_name = "org"
 
 urlpatterns = [
     path("chart/", views.org_chart, name="chart"),
+    path("organization/rename/", views.organization_rename, name="organization_rename"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/template/", views.department_template, name="department_template"),

@@ -123,6 +123,22 @@ def department_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
+def organization_rename(request: HttpRequest) -> HttpResponse:
+    viewer: Member = request.member  # type: ignore[attr-defined]
+    if not access.can_edit_structure(viewer):
+        raise _refuse(request, "organization rename")
+    try:
+        services.organization_rename(actor=viewer, organization=viewer.organization,
+                                     name=request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Company name saved."))
+    return redirect("core:settings")
+
+
+@member_required
+@require_POST
 def department_template(request: HttpRequest) -> HttpResponse:
     viewer: Member = request.member  # type: ignore[attr-defined]
     if not access.can_edit_structure(viewer):

@@ -41,6 +41,8 @@ PAGES: dict[str, tuple[str, Url, dict[str, Any], dict[str, int]]] = {
     "set_language": ("post", lambda w: "/i18n/setlang/", {"language": "en"}, everyone(302)),
     "healthz": ("get", lambda w: "/healthz", {}, everyone(200, anonymous=200)),
     "org:chart": ("get", lambda w: "/org/chart/", {}, everyone(200)),
+    "org:organization_rename": ("post", lambda w: "/org/organization/rename/", {"name": "新名字"},
+                                expect(302, 404, 404, 404, 302, 404, 302)),
     "org:department_list": ("get", lambda w: "/org/departments/", {}, everyone(200)),
     "org:department_create": ("get", lambda w: "/org/departments/new/", {},
                               expect(302, 404, 404, 404, 200, 404, 200)),
