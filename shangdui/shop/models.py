@@ -1,6 +1,8 @@
-"""Shops on the e-commerce platforms. Orders, waybills and follow-ups come with the shop-data issue."""
+"""Shops on the e-commerce platforms and their imported orders."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +37,110 @@ class Shop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportBatch(models.Model):
+    """One imported file: who, when, what came of it. Orders point at the batch that last changed them."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="order_imports")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="imports", verbose_name=_("shop"))
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    platform = models.CharField(_("platform"), max_length=16, choices=Shop.Platform.choices)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order import")
+        verbose_name_plural = _("order imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.shop} · {self.file_name}"
+
+
+class Order(models.Model):
+    """One platform order. Unique per (organization, platform, order id): a re-import updates it in place.
+
+    ``order_date`` is the China-time date the order counts on in dashboards: the payment date of a
+    paid order, else the date it was placed (else the import date).
+    """
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="orders")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders", verbose_name=_("shop"))
+    platform = models.CharField(_("platform"), max_length=16, choices=Shop.Platform.choices)
+    order_id = models.CharField(_("order number"), max_length=64)
+    status = models.CharField(_("order status"), max_length=64, blank=True)
+    after_sale_status = models.CharField(_("after-sales status"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("placed at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    order_date = models.DateField(_("date"))
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    refund_amount = models.DecimalField(_("refund"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    refunded = models.BooleanField(_("refunded in full"), default=False)
+    shipping_fee = models.DecimalField(_("shipping fee"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    buyer_nick = models.CharField(_("buyer"), max_length=128, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=255, blank=True)
+    receiver_phone = models.CharField(_("receiver phone"), max_length=255, blank=True)
+    receiver_address = models.TextField(_("receiver address"), blank=True)
+    province = models.CharField(_("province"), max_length=32, blank=True)
+    city = models.CharField(_("city"), max_length=32, blank=True)
+    district = models.CharField(_("district"), max_length=32, blank=True)
+    receiver_encrypted = models.BooleanField(_("receiver encrypted by the platform"), default=False)
+    phone_masked = models.BooleanField(_("phone masked"), default=False)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=32, blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=64, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    fingerprint = models.CharField(max_length=32, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-order_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "platform", "order_id"], name="order_unique_platform_id"),
+            models.CheckConstraint(condition=models.Q(refund_amount__lte=models.F("paid_amount")),
+                                   name="order_refund_within_paid"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "shop", "order_date"], name="order_dashboard"),
+            models.Index(fields=["organization", "order_date"], name="order_org_date"),
+            models.Index(fields=["organization", "shop", "paid_at"], name="order_paid_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.order_id}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+
+class OrderLine(models.Model):
+    """A product line of an order (a JD line, a Douyin sub-order; Taobao's order report has one)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    line_id = models.CharField(_("sub-order number"), max_length=64, blank=True)
+    product_id = models.CharField(_("product ID"), max_length=64, blank=True)
+    sku = models.CharField(_("SKU"), max_length=128, blank=True)
+    title = models.CharField(_("product"), max_length=255, blank=True)
+    spec = models.CharField(_("specification"), max_length=255, blank=True)
+    quantity = models.IntegerField(_("quantity"), default=1)
+    price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    refunded = models.BooleanField(_("refunded"), default=False)
+    refund_amount = models.DecimalField(_("refund"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    after_sale_status = models.CharField(_("after-sales status"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position"]
+        constraints = [models.UniqueConstraint(fields=["order", "position"], name="orderline_unique_position")]
+
+    def __str__(self) -> str:
+        return self.title or self.sku or self.product_id

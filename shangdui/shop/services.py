@@ -22,3 +22,11 @@ def demo_shops(*, organization: Organization) -> list[Shop]:
         )[0]
         for name, platform in DEMO_SHOPS
     ]
+
+
+@transaction.atomic
+def shop_get_or_create(*, organization: Organization, name: str, platform: str) -> Shop:
+    """The shop called ``name`` (created on ``platform`` with no responsible department if missing)."""
+    shop, _created = Shop.objects.get_or_create(organization=organization, name=name,
+                                                defaults={"platform": platform})
+    return shop

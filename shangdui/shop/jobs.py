@@ -1,0 +1,31 @@
+"""Background jobs of the shop app: importing order exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from shangdui.core.jobs import PermanentJobError, Progress, job_handler
+from shangdui.core.models import Job
+from shangdui.shop.importers import ImportFileError
+from shangdui.shop.imports import orders_import
+from shangdui.shop.models import Shop
+
+
+@job_handler("shop.import_orders")
+def import_orders(job: Job, progress: Progress) -> dict[str, Any]:
+    """Import the uploaded export into the shop in ``params["shop_id"]``. A rerun is a no-op
+    (orders are upserts by platform + order id, unchanged ones are left alone)."""
+    if not job.input_file:
+        raise PermanentJobError(_("The uploaded file is missing."))
+    shop = Shop.objects.filter(organization=job.organization, pk=job.params.get("shop_id")).first()
+    if shop is None:
+        raise PermanentJobError(_("The shop no longer exists."))
+    try:
+        with job.input_file.open("rb") as source:
+            return orders_import(organization=job.organization, shop=shop, source=source,
+                                 file_name=job.params.get("file_name", ""),
+                                 platform=job.params.get("platform", "auto"), job=job, progress=progress)
+    except ImportFileError as exc:
+        raise PermanentJobError(exc.message) from exc
