@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shangdui.shop",
     "shangdui.work",
     "shangdui.conversations",
+    "shangdui.performance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,151 @@
+"""Every read that pages, the API, exports and pay runs use. Always scoped by organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+
+from shangdui.performance.models import Goal, PayAdjustment, PayPlan, PayRun, PayStatement, Review
+
+ZERO = Decimal("0.00")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
+    """First day of the month and first day of the next one (half-open)."""
+    start = month_start(period)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+@dataclass
+class Sales:
+    """Net sales by the shop-data counting rules: paid GMV − refunds, over paid orders."""
+
+    orders: int = 0
+    paid: Decimal = ZERO
+    refunds: Decimal = ZERO
+    shop_ids: list[int] = field(default_factory=list)
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.refunds
+
+    def add(self, other: Sales) -> None:
+        self.orders += other.orders
+        self.paid += other.paid
+        self.refunds += other.refunds
+        self.shop_ids += other.shop_ids
+
+
+def order_model() -> Any:
+    """The shop app's Order model (looked up late: pay does not import the shop app's internals)."""
+    return apps.get_model("shop", "Order")
+
+
+def settled_orders(organization_id: int, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """Orders that count for a period: paid, dated (China time: payment date) in ``[start, end)``.
+
+    A refund recorded on an order reduces that order's month; see docs/performance.md.
+    """
+    return order_model().objects.filter(organization_id=organization_id, paid_at__isnull=False,
+                                        order_date__gte=start, order_date__lt=end)
+
+
+def sales_by_shop(organization_id: int, start: dt.date, end: dt.date) -> dict[int, Sales]:
+    """One grouped query over the period's orders; scopes are then sums of shops (no N+1)."""
+    rows = (settled_orders(organization_id, start, end).order_by().values("shop_id")
+            .annotate(n=Count("id"), paid=Sum("paid_amount"), refunds=Sum("refund_amount")))
+    return {row["shop_id"]: Sales(orders=row["n"], paid=row["paid"] or ZERO, refunds=row["refunds"] or ZERO,
+                                  shop_ids=[row["shop_id"]]) for row in rows}
+
+
+def shops_of(organization_id: int) -> dict[int, Any]:
+    return {shop.id: shop for shop in apps.get_model("shop", "Shop").objects.filter(organization_id=organization_id)}
+
+
+def scope_shop_ids(plan: PayPlan | Goal, member: Any, shops: dict[int, Any]) -> list[int]:
+    """Which shops a plan's (or goal's) commission scope covers for ``member``."""
+    if isinstance(plan, Goal):
+        return sorted(int(i) for i in plan.shop_ids if int(i) in shops)
+    if plan.scope == PayPlan.Scope.PLATFORMS:
+        return sorted(i for i, shop in shops.items() if shop.platform in plan.platforms)
+    if plan.scope == PayPlan.Scope.DEPARTMENT:
+        return sorted(i for i, shop in shops.items()
+                      if member.department_id is not None and shop.department_id == member.department_id)
+    return sorted(int(i) for i in plan.shop_ids if int(i) in shops)
+
+
+def sales_for_shops(by_shop: dict[int, Sales], shop_ids: Iterable[int]) -> Sales:
+    total = Sales()
+    for shop_id in shop_ids:
+        if shop_id in by_shop:
+            total.add(by_shop[shop_id])
+    total.shop_ids = sorted(shop_ids)
+    return total
+
+
+def evidence_orders(organization_id: int, shop_ids: list[int], start: dt.date, end: dt.date,
+                    limit: int = 50) -> list[Any]:
+    """The orders behind a commission line, largest first (a statement traces to orders)."""
+    return list(settled_orders(organization_id, start, end).filter(shop_id__in=shop_ids)
+                .select_related("shop").order_by("-paid_amount", "id")[:limit])
+
+
+def sales_goals(organization_id: int, start: dt.date, end: dt.date) -> dict[int, Goal]:
+    """Each member's agreed net-sales goal whose period covers the month (its target drives completion)."""
+    goals = Goal.objects.filter(organization_id=organization_id, measure=Goal.Measure.NET_SALES,
+                                state=Goal.State.AGREED, member__isnull=False,
+                                period_start__lte=start, period_end__gte=end - dt.timedelta(days=1))
+    return {goal.member_id: goal for goal in goals.order_by("period_start", "id")}  # type: ignore[misc]
+
+
+def finished_reviews(organization_id: int, start: dt.date, end: dt.date) -> dict[int, Review]:
+    """Finished reviews whose cycle ends in the month: they feed that month's bonus."""
+    reviews = Review.objects.filter(organization_id=organization_id, state=Review.State.DONE,
+                                    cycle__period_end__gte=start, cycle__period_end__lt=end).select_related("cycle")
+    return {review.member_id: review for review in reviews.order_by("cycle__period_end", "id")}
+
+
+def adjustments_for(organization_id: int, period: dt.date) -> dict[int, list[PayAdjustment]]:
+    result: dict[int, list[PayAdjustment]] = {}
+    for adjustment in PayAdjustment.objects.filter(organization_id=organization_id, period=period).select_related(
+            "corrects").order_by("id"):
+        result.setdefault(adjustment.member_id, []).append(adjustment)
+    return result
+
+
+def pay_runs(organization_id: int) -> QuerySet[PayRun]:
+    return PayRun.objects.filter(organization_id=organization_id).order_by("-period")
+
+
+def run_statements(pay_run: PayRun) -> QuerySet[PayStatement]:
+    return pay_run.statements.select_related("member").order_by("member_name", "id")
+
+
+def member_statements(member: Any) -> QuerySet[PayStatement]:
+    return (PayStatement.objects.filter(organization_id=member.organization_id, member=member)
+            .select_related("pay_run").order_by("-pay_run__period"))
+
+
+def pay_plans(organization_id: int) -> QuerySet[PayPlan]:
+    return PayPlan.objects.filter(organization_id=organization_id).select_related("position", "member").order_by(
+        "-is_active", "name", "id")
+
+
+def members_without_plan(organization_id: int) -> list[Any]:
+    member_model = apps.get_model("org", "Member")
+    plans = PayPlan.objects.filter(organization_id=organization_id, is_active=True)
+    return list(member_model.objects.filter(organization_id=organization_id, is_active=True)
+                .exclude(Q(id__in=plans.filter(member__isnull=False).values("member_id"))
+                         | Q(position_id__in=plans.filter(member__isnull=True).values("position_id")))
+                .order_by("name", "id"))
