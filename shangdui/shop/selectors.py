@@ -143,3 +143,36 @@ def change(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
     if not previous:
         return None
     return (Decimal(current - previous) * 100 / Decimal(previous)).quantize(Decimal("0.1"))
+
+
+def dashboard_data(*, organization_id: int, shop_ids: list[int], platform: str, period: Period,
+                   top: int = 10) -> dict[str, Any]:
+    """Everything the sales dashboard and its export show, in a fixed number of queries (5)."""
+    current = orders_in(organization_id=organization_id, shop_ids=shop_ids, platform=platform,
+                        start=period.start, end=period.end)
+    previous_period = period.previous()
+    previous = sales_figures(orders_in(organization_id=organization_id, shop_ids=shop_ids, platform=platform,
+                                       start=previous_period.start, end=previous_period.end))
+    figures = sales_figures(current)
+    changes = {key: change(figures[key], previous[key])
+               for key in ("orders", "paid_orders", "paid_gmv", "refunds", "net_sales", "average_order_value")}
+    return {
+        "period": period, "previous_period": previous_period, "figures": figures, "previous": previous,
+        "changes": changes, "by_day": sales_by_day(current, period), "by_shop": sales_by_shop(current),
+        "top_products": top_products(current, top),
+    }
+
+
+def day_chart_option(by_day: list[dict[str, Any]], labels: dict[str, str]) -> dict[str, Any]:
+    """ECharts option: paid GMV, net sales and refunds per day."""
+    days = [row["date"].strftime("%m-%d") for row in by_day]
+
+    def series(key: str) -> dict[str, Any]:
+        return {"name": labels[key], "type": "line", "smooth": True, "data": [float(r[key]) for r in by_day]}
+
+    return {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": days}, "yAxis": {"type": "value"},
+        "series": [series("paid_gmv"), series("net_sales"), series("refunds")],
+    }

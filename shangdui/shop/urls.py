@@ -6,4 +6,7 @@ app_name = "shop"
 
 urlpatterns = [
     path("", views.shop_list, name="shop_list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
+    path("<int:pk>/import/", views.order_import, name="order_import"),
 ]

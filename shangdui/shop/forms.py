@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shangdui.shop.models import Shop
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+
+
+class OrderUploadForm(forms.Form):
+    file = forms.FileField(label=_("Order export (.csv or .xlsx)"))
+    platform = forms.ChoiceField(
+        label=_("Layout"), initial="auto",
+        choices=[("auto", _("Detect from the header row")),
+                 *[(value, label) for value, label in Shop.Platform.choices if value != "other"]])
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
+            raise forms.ValidationError(_("Unsupported file type: use .csv or .xlsx."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 500 MB."))
+        return upload
+
+
+class DashboardFilterForm(forms.Form):
+    PERIODS = [("day", _("Today")), ("week", _("Last 7 days")), ("month", _("Last 30 days")),
+               ("quarter", _("Last 90 days")), ("custom", _("Custom dates"))]
+
+    shop = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
+    platform = forms.ChoiceField(label=_("Platform"), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False, initial="month")
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, shops: list[Shop], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].choices = [("", _("All shops")), *[(s.pk, s.name) for s in shops]]  # type: ignore[attr-defined]
+        self.fields["platform"].choices = [("", _("All platforms")), *Shop.Platform.choices]  # type: ignore[attr-defined]
