@@ -67,7 +67,8 @@ def test_secret_required_in_production_and_short_secret_refused(monkeypatch: pyt
 
 
 def _shangdui(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SHANGDUI_", "DATABASE_URL", "CELERY_"))}
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("SHANGDUI_", "DATABASE_URL", "CELERY_", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
     return subprocess.run([str(Path(sys.executable).parent / "shangdui"), *args], env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,8 @@ FILES = {
 def sample(platform: str):
     path = SAMPLES / FILES[platform]
     if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"sample {path} is missing in CI")
         pytest.skip(f"sample {path} is absent (../shared/samples/orders/ next to the repository)")
     return path
 
