@@ -15,13 +15,18 @@ DEMO_SHOPS = [
 
 @transaction.atomic
 def demo_shops(*, organization: Organization) -> list[Shop]:
+    """The demo company's four shops, with ~90 days of orders (see ``shop.demo``)."""
+    from shangdui.shop.demo import demo_orders
+
     operations = Department.objects.filter(organization=organization, kind="operations").first()
-    return [
+    shops = [
         Shop.objects.get_or_create(
             organization=organization, name=name, defaults={"platform": platform, "department": operations}
         )[0]
         for name, platform in DEMO_SHOPS
     ]
+    demo_orders(organization=organization, shops=shops)
+    return shops
 
 
 @transaction.atomic

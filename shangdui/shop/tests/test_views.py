@@ -92,3 +92,16 @@ def test_browser_import_runs_a_job_and_reimport_changes_nothing(world: Any, logi
     job = Job.objects.latest("id")
     assert job.status == "failed" and "京东" in job.error
     assert Order.objects.filter(organization=world.org).count() == 50
+
+
+@pytest.mark.django_db
+def test_demo_shops_have_orders_on_the_dashboard(world: Any, login: Any) -> None:
+    from shangdui.shop.services import demo_shops
+
+    shops = demo_shops(organization=world.org)
+    count = Order.objects.filter(organization=world.org).count()
+    assert 2000 < count < 6000
+    assert demo_shops(organization=world.org) == shops and Order.objects.count() == count  # once only
+    assert set(Order.objects.values_list("platform", flat=True).distinct()) == {"taobao", "jd", "pdd", "douyin"}
+    body = login(world.director).get("/shops/dashboard/?period=month").content.decode()
+    assert "红玫瑰" in body or "香槟玫瑰" in body
