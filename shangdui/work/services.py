@@ -35,6 +35,7 @@ from shangdui.work.models import (
     Stage,
     Task,
 )
+from shangdui.work.selectors import summary_figures
 
 REPLAN_KIND = "work.replan"
 #: Whole-call time limit of the solver inside the re-plan job (the greedy result is the fallback).
@@ -317,26 +318,11 @@ def calendar_feed_for(member: Member, *, renew: bool = False) -> CalendarFeed:
 
 # --- daily summary ---------------------------------------------------------------------------------
 
-def daily_summary_prefill(*, member: Member, date: dt.date) -> dict[str, Any]:
-    """Figures of the member's day: planned vs done, hours, what carries over."""
-    items = list(ScheduleItem.objects.filter(member=member, date=date).select_related("task"))
-    done = [i for i in items if i.done]
-    return {
-        "planned_hours": sum((i.hours for i in items), Decimal("0")),
-        "done_hours": sum((i.hours for i in done), Decimal("0")),
-        "actual_hours": sum((i.actual_hours or Decimal("0") for i in done), Decimal("0")),
-        "done_items": [{"title": i.label, "hours": str(i.hours),
-                        "actual_hours": str(i.actual_hours if i.actual_hours is not None else i.hours)}
-                       for i in done],
-        "carry_over": [{"title": i.label, "hours": str(i.hours)} for i in items if not i.done],
-    }
-
-
 @transaction.atomic
 def daily_summary_submit(*, member: Member, date: dt.date, problems: str = "",
                          tomorrow_plan: str = "") -> DailySummary:
     """Create or update the member's 日报 of that day with the day's figures and mark it submitted."""
-    figures = daily_summary_prefill(member=member, date=date)
+    figures = summary_figures(member=member, date=date)
     summary, _created = DailySummary.objects.update_or_create(
         member=member, date=date,
         defaults={"organization_id": member.organization_id, "problems": problems.strip(),

@@ -1,0 +1,190 @@
+"""Every read of the work app used by pages, the API and the calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shangdui.core.models import Job
+from shangdui.org.access import managed_member_ids
+from shangdui.org.models import Member
+from shangdui.work import access
+from shangdui.work.models import DailySummary, Plan, ScheduleItem, Stage, Task
+from shangdui.work.scheduling import Reason
+
+#: 排不下 reasons by code, in the UI language (the engine's own text is Chinese).
+UNPLACED_TEXT = {
+    Reason.NO_STRENGTH: gettext_lazy("No one has the required strength"),
+    Reason.NO_CAPACITY: gettext_lazy("Not enough capacity before the due date"),
+    Reason.CYCLE: gettext_lazy("Its dependencies form a cycle"),
+    Reason.DEPENDENCY_UNPLACED: gettext_lazy("A task it depends on cannot be placed"),
+    Reason.BAD_ESTIMATE: gettext_lazy("The estimate is invalid"),
+    Reason.DUE_PAST: gettext_lazy("The due date has passed"),
+    Reason.UNKNOWN_MEMBER: gettext_lazy("An assignee is not available"),
+    Reason.NO_WORKING_DAYS: gettext_lazy("The possible members have no working days in the horizon"),
+}
+
+
+def unplaced_text(task: Task) -> str:
+    return str(UNPLACED_TEXT.get(task.unplaced_code, task.unplaced_detail or task.unplaced_code))
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _items(member: Member) -> QuerySet[ScheduleItem]:
+    return ScheduleItem.objects.filter(member=member).select_related("task", "task__plan")
+
+
+def my_day(member: Member, today: dt.date) -> dict[str, Any]:
+    """Today's items and the rest of this week, with totals (one query for the items)."""
+    start = week_start(today)
+    items = list(_items(member).filter(date__gte=start, date__lt=start + dt.timedelta(days=7)))
+    overdue = list(_items(member).filter(date__lt=today, date__gte=today - dt.timedelta(days=14), done=False))
+    by_day: dict[dt.date, list[ScheduleItem]] = defaultdict(list)
+    for item in items:
+        by_day[item.date].append(item)
+    today_items = by_day.get(today, [])
+    return {
+        "today": today,
+        "today_items": today_items,
+        "overdue": overdue,
+        "planned": sum((i.hours for i in today_items), Decimal("0")),
+        "done": sum((i.hours for i in today_items if i.done), Decimal("0")),
+        "week": [{"date": start + dt.timedelta(days=d), "items": by_day.get(start + dt.timedelta(days=d), []),
+                  "hours": sum((i.hours for i in by_day.get(start + dt.timedelta(days=d), [])), Decimal("0"))}
+                 for d in range(7) if start + dt.timedelta(days=d) > today],
+    }
+
+
+def member_week(member: Member, start: dt.date) -> list[dict[str, Any]]:
+    items = list(_items(member).filter(date__gte=start, date__lt=start + dt.timedelta(days=7)))
+    days = []
+    for d in range(7):
+        day = start + dt.timedelta(days=d)
+        day_items = [i for i in items if i.date == day]
+        days.append({"date": day, "items": day_items, "hours": sum((i.hours for i in day_items), Decimal("0")),
+                     "working": day.weekday() in (member.working_days or [])})
+    return days
+
+
+def team_members(viewer: Member) -> list[Member]:
+    ids = set(managed_member_ids(viewer))
+    return list(Member.objects.filter(organization_id=viewer.organization_id, pk__in=ids, is_active=True)
+                .exclude(role=Member.Role.FINANCE).select_related("department").order_by("department_id", "name"))
+
+
+def team_load(viewer: Member, start: dt.date, days: int = 14) -> dict[str, Any]:
+    """Scheduled hours per member and day as a share of the day's hours: the heatmap's data."""
+    members = team_members(viewer)
+    dates = [start + dt.timedelta(days=d) for d in range(days)]
+    hours: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
+    for member_id, date, total in ScheduleItem.objects.filter(
+            organization_id=viewer.organization_id, member__in=members, date__gte=start,
+            date__lt=start + dt.timedelta(days=days)).values_list("member_id", "date").annotate(total=Sum("hours")):
+        hours[member_id, date] = total
+    data = []
+    for y, member in enumerate(members):
+        for x, date in enumerate(dates):
+            value = hours.get((member.pk, date), Decimal("0"))
+            if value or date.weekday() in (member.working_days or []):
+                data.append([x, y, int(round(float(value) * 100 / float(member.daily_hours)))])
+    option = {
+        "tooltip": {"position": "top"},
+        "grid": {"left": 70, "right": 10, "top": 10, "bottom": 70},
+        "xAxis": {"type": "category", "data": [date_format(d, "m/d") + " " + _weekday(d) for d in dates],
+                  "splitArea": {"show": True}},
+        "yAxis": {"type": "category", "data": [m.name for m in members], "splitArea": {"show": True}},
+        "visualMap": {"min": 0, "max": 120, "calculable": True, "orient": "horizontal", "left": "center",
+                      "bottom": 0, "inRange": {"color": ["#f1f5f9", "#60a5fa", "#f97316", "#dc2626"]}},
+        "series": [{"name": _("Load %"), "type": "heatmap", "data": data, "label": {"show": True}}],
+    }
+    return {"members": members, "dates": dates, "option": option, "height": max(200, 36 * len(members) + 90)}
+
+
+def _weekday(day: dt.date) -> str:
+    return str([_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")][day.weekday()])
+
+
+def unplaced_tasks(viewer: Member) -> list[Task]:
+    tasks = list(Task.objects.filter(plan__in=access.visible_plans(viewer), status__in=Task.OPEN)
+                 .exclude(unplaced_code="").select_related("plan").order_by("plan_id", "-priority"))
+    for task in tasks:
+        task.unplaced_text = unplaced_text(task)  # type: ignore[attr-defined]
+    return tasks
+
+
+def last_replan(organization_id: int) -> Job | None:
+    from shangdui.work.services import REPLAN_KIND
+
+    return Job.objects.filter(organization_id=organization_id, kind=REPLAN_KIND).order_by("-created_at").first()
+
+
+def plan_list(viewer: Member) -> QuerySet[Plan]:
+    return access.visible_plans(viewer).select_related("owner").annotate(
+        task_count=Count("tasks", distinct=True),
+        done_count=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
+    ).order_by("is_template", "-start", "-id")
+
+
+def plan_tasks(plan: Plan) -> list[Task]:
+    tasks: list[Task] = list(plan.tasks.select_related("stage").prefetch_related(
+        "assignees", Prefetch("dependencies", queryset=Task.objects.only("id", "title")), "checklist",
+    ).annotate(scheduled=Sum("schedule_items__hours"),
+               done_hours=Sum("schedule_items__hours", filter=Q(schedule_items__done=True))))
+    for task in tasks:
+        task.unplaced_text = unplaced_text(task) if task.unplaced_code else ""  # type: ignore[attr-defined]
+    return tasks
+
+
+def plan_board(plan: Plan, tasks: list[Task]) -> list[dict[str, Any]]:
+    stages = list(Stage.objects.filter(plan=plan))
+    columns = [{"stage": s, "tasks": [t for t in tasks if t.stage_id == s.pk]} for s in stages]
+    loose = [t for t in tasks if t.stage_id is None]
+    if loose:
+        columns.insert(0, {"stage": None, "tasks": loose})
+    return columns
+
+
+def plan_progress(tasks: list[Task]) -> dict[str, Any]:
+    live = [t for t in tasks if t.status != Task.Status.CANCELLED]
+    estimate = sum((t.estimate_hours for t in live), Decimal("0"))
+    done = sum((t.estimate_hours for t in live if t.status == Task.Status.DONE), Decimal("0"))
+    return {"tasks": len(live), "done": sum(1 for t in live if t.status == Task.Status.DONE),
+            "estimate": estimate, "percent": int(done * 100 / estimate) if estimate else 0,
+            "unplaced": sum(1 for t in live if t.unplaced_code and t.is_open)}
+
+
+def team_summaries(viewer: Member, date: dt.date) -> list[dict[str, Any]]:
+    """Who has and has not submitted the 日报 of ``date``, with the figures."""
+    members = team_members(viewer)
+    summaries = {s.member_id: s for s in DailySummary.objects.filter(
+        organization_id=viewer.organization_id, date=date, member__in=members)}
+    return [{"member": m, "summary": summaries.get(m.pk)} for m in members]
+
+
+def feed_items(member: Member, today: dt.date) -> QuerySet[ScheduleItem]:
+    return _items(member).filter(date__gte=today - dt.timedelta(days=14), date__lte=today + dt.timedelta(days=60))
+
+
+def summary_figures(*, member: Member, date: dt.date) -> dict[str, Any]:
+    """Figures of the member's day: planned vs done, hours, what carries over."""
+    items = list(ScheduleItem.objects.filter(member=member, date=date).select_related("task"))
+    done = [i for i in items if i.done]
+    return {
+        "planned_hours": sum((i.hours for i in items), Decimal("0")),
+        "done_hours": sum((i.hours for i in done), Decimal("0")),
+        "actual_hours": sum((i.actual_hours or Decimal("0") for i in done), Decimal("0")),
+        "done_items": [{"title": i.label, "hours": str(i.hours),
+                        "actual_hours": str(i.actual_hours if i.actual_hours is not None else i.hours)}
+                       for i in done],
+        "carry_over": [{"title": i.label, "hours": str(i.hours)} for i in items if not i.done],
+    }

@@ -1,0 +1,77 @@
+"""Access-matrix rows of the work app (merged by core/tests/test_access_matrix.py).
+
+Alice (member) is on Mia's (manager) plan and has items on her day; Bob (peer) is not on the plan.
+Personas: anonymous, member, peer, manager, director, finance, other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from shangdui.core.models import Job
+from shangdui.core.testing import everyone, expect
+from shangdui.work import services
+from shangdui.work.models import Plan, ScheduleItem, Task
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def _plan(w: Any) -> Plan:
+    return services.plan_create(actor=w.manager, organization=w.org, title="首页改版", start=TODAY,
+                                end=TODAY + dt.timedelta(days=20), members=[w.member])
+
+
+def _task(w: Any) -> Task:
+    return services.task_create(actor=w.manager, plan=_plan(w), title="主图", estimate_hours=Decimal("4"))
+
+
+def _item(w: Any) -> ScheduleItem:
+    task = _task(w)
+    return ScheduleItem.objects.create(organization=w.org, member=w.member, task=task, date=TODAY,
+                                       hours=Decimal("2"), reason="擅长修图")
+
+
+def _token(w: Any) -> str:
+    return services.calendar_feed_for(w.member).token
+
+
+def _run(w: Any) -> Job:
+    return Job.objects.create(organization=w.org, kind=services.REPLAN_KIND, status=Job.Status.DONE,
+                              progress=100, created_by=w.manager.user,
+                              result={"placed": 1, "tasks": 1, "members": 1, "solver": "greedy"})
+
+
+OWN = expect(302, 302, 404, 404, 404, 404, 404)
+MANAGERS = expect(302, 404, 404, 200, 200, 404, 200)
+PLAN_VIEW = expect(302, 200, 404, 200, 200, 404, 404)
+PLAN_EDIT = expect(302, 404, 404, 200, 200, 404, 404)
+SCHEDULE_VIEW = expect(302, 200, 404, 200, 200, 404, 404)
+
+PAGES: dict[str, Any] = {
+    "work:my_day": ("get", lambda w: "/work/", {}, everyone(200)),
+    "work:item_add": ("post", lambda w: "/work/day/items/new/", {"title": "回复差评", "hours": "1"}, everyone(302)),
+    "work:item_done": ("post", lambda w: f"/work/day/items/{_item(w).pk}/done/", {"done": "on"}, OWN),
+    "work:item_push": ("post", lambda w: f"/work/day/items/{_item(w).pk}/push/", {}, OWN),
+    "work:feed_renew": ("post", lambda w: "/work/day/calendar-link/", {}, everyone(302)),
+    "work:calendar_feed": ("get", lambda w: f"/work/ics/{_token(w)}.ics", {}, everyone(200, anonymous=200)),
+    "work:summary": ("get", lambda w: "/work/summary/", {}, everyone(200)),
+    "work:summary_list": ("get", lambda w: "/work/summaries/", {}, MANAGERS),
+    "work:leave_create": ("get", lambda w: "/work/leave/new/", {}, everyone(200)),
+    "work:team": ("get", lambda w: "/work/team/", {}, MANAGERS),
+    "work:team_run": ("post", lambda w: "/work/team/run/", {}, expect(302, 404, 404, 302, 302, 404, 302)),
+    "work:team_run_status": ("get", lambda w: f"/work/team/run/{_run(w).pk}/", {}, PLAN_EDIT),
+    "work:member_week": ("get", lambda w: f"/work/members/{w.member.pk}/week/", {}, SCHEDULE_VIEW),
+    "work:item_move": ("get", lambda w: f"/work/items/{_item(w).pk}/move/", {}, PLAN_EDIT),
+    "work:plan_list": ("get", lambda w: "/work/plans/", {}, everyone(200)),
+    "work:plan_create": ("get", lambda w: "/work/plans/new/", {}, MANAGERS),
+    "work:plan_detail": ("get", lambda w: f"/work/plans/{_plan(w).pk}/", {}, PLAN_VIEW),
+    "work:plan_edit": ("get", lambda w: f"/work/plans/{_plan(w).pk}/edit/", {}, PLAN_EDIT),
+    "work:task_create": ("get", lambda w: f"/work/plans/{_plan(w).pk}/tasks/new/", {}, PLAN_EDIT),
+    "work:task_edit": ("get", lambda w: f"/work/tasks/{_task(w).pk}/edit/", {}, PLAN_EDIT),
+    "work:task_status": ("post", lambda w: f"/work/tasks/{_task(w).pk}/status/", {"status": "doing"},
+                         expect(302, 404, 404, 302, 302, 404, 404)),
+}
+
+API: dict[tuple[str, str], Any] = {}
