@@ -345,3 +345,115 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.member}"
+
+
+class OneOnOne(models.Model):
+    """一对一面谈. Shared notes are seen by the member; private notes only by the manager chain and director."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="one_on_ones",
+                               verbose_name=_("member"))
+    manager = models.ForeignKey("org.Member", null=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("manager"))
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    agenda = models.JSONField(_("agenda"), default=list, blank=True)
+    shared_notes = models.TextField(_("shared notes"), blank=True)
+    private_notes = models.TextField(_("manager's private notes"), blank=True)
+    action_items = models.JSONField(_("action items"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("one-to-one")
+        verbose_name_plural = _("one-to-ones")
+        ordering = ["-scheduled_for", "id"]
+        indexes = [models.Index(fields=["organization", "member", "held_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.scheduled_for:%Y-%m-%d}"
+
+
+class OneOnOneCadence(models.Model):
+    member = models.OneToOneField("org.Member", on_delete=models.CASCADE, related_name="one_on_one_cadence")
+    per_month = models.PositiveSmallIntegerField(_("one-to-ones per month"), default=2)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(per_month__gte=1, per_month__lte=8),
+                                              name="cadence_per_month_range")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.per_month}"
+
+
+class Meeting(models.Model):
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("team"))
+    title = models.CharField(_("title"), max_length=120)
+    held_on = models.DateField(_("date"))
+    decisions = models.TextField(_("decisions"), blank=True)
+    created_by = models.ForeignKey("org.Member", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingItem(models.Model):
+    """A problem or suggestion raised in a meeting, tracked until closed."""
+
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("Problem")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROBLEM)
+    text = models.TextField(_("problem or suggestion"))
+    raised_by = models.ForeignKey("org.Member", null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("raised by"))
+    owner = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("owner"))
+    due = models.DateField(_("due date"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["state", "due", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Feedback(models.Model):
+    """Praise is public on the team wall; criticism is private to the member and their manager chain."""
+
+    class Kind(models.TextChoices):
+        PRAISE = "praise", _("Praise")
+        CRITICISM = "criticism", _("Criticism")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="feedback_received",
+                               verbose_name=_("member"))
+    author = models.ForeignKey("org.Member", null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("what happened"))
+    evidence = models.CharField(_("evidence (order, task, conversation)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("praise or criticism")
+        verbose_name_plural = _("praise and criticism")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -1,0 +1,291 @@
+"""Goals (目标): proposal, discussion, two-way agreement, recorded changes, live progress.
+
+Writes are keyword-only, atomic and audited. An agreed goal changes only through a GoalChange
+that both sides confirm; a direct edit of an agreed goal is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangdui.core.audit import audit
+from shangdui.core.models import AuditLog
+from shangdui.org.models import Department, Member, Organization
+from shangdui.performance import selectors, tiers
+from shangdui.performance.access import is_goal_manager
+from shangdui.performance.models import Goal, GoalChange, GoalComment
+
+EDITABLE = ("title", "period_start", "period_end", "measure", "target", "weight", "shop_ids", "manual_value",
+            "benchmark")
+CHANGEABLE = ("title", "period_start", "period_end", "target", "weight", "shop_ids")
+
+
+def _side(actor: Member, goal: Goal) -> str | None:
+    """Which side of the agreement ``actor`` stands on: "member", "manager" or None."""
+    if goal.member is not None and actor.id == goal.member_id:
+        return "member"
+    if goal.member is None and goal.department is not None and actor.id == goal.department.head_id:
+        return "member"  # a team goal is agreed between the team's head and the director/above
+    if is_goal_manager(actor, goal):
+        return "manager"
+    return None
+
+
+def _clean(fields: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if not (fields.get("title") or "").strip():
+        errors["title"] = _("Please enter a title.")
+    start, end = fields.get("period_start"), fields.get("period_end")
+    if start and end and end < start:
+        errors["period_end"] = _("The period ends before it starts.")
+    target = fields.get("target")
+    if target is None or target <= 0:
+        errors["target"] = _("The target must be above 0.")
+    weight = fields.get("weight", Decimal(100))
+    if weight is None or not (0 <= weight <= 100):
+        errors["weight"] = _("The weight must be between 0 and 100.")
+    if fields.get("measure", Goal.Measure.MANUAL) not in Goal.Measure.values:
+        errors["measure"] = _("Unknown measure.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def goal_propose(*, actor: Member, organization: Organization, member: Member | None = None,
+                 department: Department | None = None, parent: Goal | None = None, **fields: Any) -> Goal:
+    """The member or their manager (for a team goal: its head or the director) proposes a goal."""
+    for value in (member, department, parent):
+        if value is not None and value.organization_id != organization.id:
+            raise ValidationError(_("Unknown member, team or goal."))
+    if member is None and department is None:
+        raise ValidationError(_("Choose the member or the team this goal is for."))
+    fields = {k: v for k, v in fields.items() if k in EDITABLE}
+    fields.setdefault("weight", Decimal(100))
+    _clean(fields)
+    goal = Goal(organization=organization, member=member, department=department, parent=parent,
+                proposed_by=actor, **fields)
+    side = _side(actor, goal)
+    if side is None:
+        raise PermissionError(_("Only the member or their manager can propose this goal."))
+    setattr(goal, f"{side}_confirmed", True)
+    goal.save()
+    audit(action=AuditLog.Action.CREATE, organization=organization, actor=actor.user, target=goal,
+          changes={k: [None, v] for k, v in fields.items()})
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, actor: Member, goal: Goal, **fields: Any) -> Goal:
+    """Edit a goal still under discussion; the other side must confirm again."""
+    goal = Goal.objects.select_for_update().select_related("member", "department").get(pk=goal.pk)
+    if goal.state != Goal.State.PROPOSED:
+        raise ValidationError(_("An agreed goal changes only through a change both sides confirm."))
+    side = _side(actor, goal)
+    if side is None:
+        raise PermissionError(_("Only the member or their manager can edit this goal."))
+    merged = {k: getattr(goal, k) for k in EDITABLE}
+    merged.update({k: v for k, v in fields.items() if k in EDITABLE})
+    _clean(merged)
+    changes = {k: [getattr(goal, k), v] for k, v in merged.items() if getattr(goal, k) != v}
+    if changes:
+        for key, value in merged.items():
+            setattr(goal, key, value)
+        goal.member_confirmed = side == "member"
+        goal.manager_confirmed = side == "manager"
+        goal.save()
+        audit(action=AuditLog.Action.UPDATE, organization=goal.organization, actor=actor.user, target=goal,
+              changes=changes)
+    return goal
+
+
+@transaction.atomic
+def goal_comment(*, actor: Member, goal: Goal, text: str) -> GoalComment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Please write a comment.")})
+    return GoalComment.objects.create(goal=goal, author=actor, text=text)
+
+
+@transaction.atomic
+def goal_confirm(*, actor: Member, goal: Goal) -> Goal:
+    """Confirm one's side; when both sides have, the goal is agreed."""
+    goal = Goal.objects.select_for_update().select_related("member", "department").get(pk=goal.pk)
+    if goal.state != Goal.State.PROPOSED:
+        raise ValidationError(_("This goal is already agreed."))
+    side = _side(actor, goal)
+    if side is None:
+        raise PermissionError(_("Only the member or their manager can confirm this goal."))
+    setattr(goal, f"{side}_confirmed", True)
+    if goal.member_confirmed and goal.manager_confirmed:
+        goal.state = Goal.State.AGREED
+        goal.agreed_at = timezone.now()
+    goal.save()
+    audit(action=AuditLog.Action.UPDATE, organization=goal.organization, actor=actor.user, target=goal,
+          changes={f"{side}_confirmed": [False, True], "state": [Goal.State.PROPOSED, goal.state]})
+    return goal
+
+
+@transaction.atomic
+def goalchange_propose(*, actor: Member, goal: Goal, reason: str, **changes: Any) -> GoalChange:
+    """Propose a change to an agreed goal; it applies when the other side confirms."""
+    if goal.state != Goal.State.AGREED:
+        raise ValidationError(_("Only an agreed goal needs a recorded change; edit it directly."))
+    side = _side(actor, goal)
+    if side is None:
+        raise PermissionError(_("Only the member or their manager can change this goal."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    wanted = {k: v for k, v in changes.items() if k in CHANGEABLE and getattr(goal, k) != v}
+    if not wanted:
+        raise ValidationError(_("Nothing would change."))
+    merged = {k: getattr(goal, k) for k in EDITABLE} | {"measure": goal.measure} | wanted
+    _clean(merged)
+    change = GoalChange.objects.create(
+        goal=goal, proposed_by=actor, reason=reason.strip(),
+        changes={k: [_plain(getattr(goal, k)), _plain(v)] for k, v in wanted.items()},
+        member_confirmed=side == "member", manager_confirmed=side == "manager")
+    audit(action=AuditLog.Action.UPDATE, organization=goal.organization, actor=actor.user, target=goal,
+          target_repr=f"{goal.title}: {change.reason}", changes={"proposed_change": change.changes})
+    return change
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _parse(key: str, value: Any) -> Any:
+    if key in ("target", "weight"):
+        return Decimal(value)
+    if key in ("period_start", "period_end"):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+@transaction.atomic
+def goalchange_confirm(*, actor: Member, change: GoalChange) -> GoalChange:
+    change = GoalChange.objects.select_for_update().select_related("goal__member", "goal__department").get(
+        pk=change.pk)
+    if change.state != GoalChange.State.OPEN:
+        raise ValidationError(_("This change is no longer open."))
+    goal = change.goal
+    side = _side(actor, goal)
+    if side is None:
+        raise PermissionError(_("Only the member or their manager can confirm this change."))
+    setattr(change, f"{side}_confirmed", True)
+    if change.member_confirmed and change.manager_confirmed:
+        for key, (_old, new) in change.changes.items():
+            setattr(goal, key, _parse(key, new))
+        goal.save()
+        change.state = GoalChange.State.APPLIED
+        audit(action=AuditLog.Action.UPDATE, organization=goal.organization, actor=actor.user, target=goal,
+              changes=change.changes)
+    change.save()
+    return change
+
+
+@transaction.atomic
+def goal_record_progress(*, actor: Member, goal: Goal, value: Decimal) -> Goal:
+    """Manual milestones: the member or manager records how far it got."""
+    if goal.measure != Goal.Measure.MANUAL:
+        raise ValidationError(_("This goal's progress is computed from data."))
+    if _side(actor, goal) is None:
+        raise PermissionError(_("Only the member or their manager can record progress."))
+    if value < 0:
+        raise ValidationError({"value": _("Progress cannot be negative.")})
+    old = goal.manual_value
+    goal.manual_value = value
+    goal.save(update_fields=["manual_value"])
+    audit(action=AuditLog.Action.UPDATE, organization=goal.organization, actor=actor.user, target=goal,
+          changes={"manual_value": [old, value]})
+    return goal
+
+
+# --- progress (reads) ------------------------------------------------------------------------
+
+@dataclass
+class Progress:
+    value: Decimal
+    ratio: Decimal  # percent of target, two places
+    evidence: dict[str, Any]
+
+
+def goal_progress(goal: Goal, today: dt.date | None = None) -> Progress:
+    """Live progress of a goal from its measure's data (up to ``today``)."""
+    today = today or timezone.localdate()
+    end = min(goal.period_end, today) + dt.timedelta(days=1)
+    evidence: dict[str, Any] = {}
+    if goal.measure == Goal.Measure.NET_SALES:
+        shop_ids = [int(i) for i in goal.shop_ids]
+        if not shop_ids and goal.department_id is not None:
+            shop_ids = list(apps.get_model("shop", "Shop").objects.filter(
+                organization_id=goal.organization_id, department_id=goal.department_id).values_list("id", flat=True))
+        try:
+            rows = selectors.settled_orders(goal.organization_id, goal.period_start, end).filter(
+                shop_id__in=shop_ids).aggregate(paid=Sum("paid_amount"), refunds=Sum("refund_amount"))
+            value = (rows["paid"] or Decimal(0)) - (rows["refunds"] or Decimal(0))
+        except LookupError:
+            value = Decimal(0)
+        evidence = {"shop_ids": shop_ids}
+    elif goal.measure == Goal.Measure.TASKS_ON_TIME:
+        value, evidence = _tasks_on_time(goal, end)
+    elif goal.measure == Goal.Measure.DAILY_SUMMARIES:
+        value = Decimal(_count_summaries(goal, end))
+    else:
+        value = goal.manual_value
+    ratio = tiers.money(value * 100 / goal.target) if goal.target else Decimal(0)
+    return Progress(value=tiers.money(value), ratio=ratio, evidence=evidence)
+
+
+def _members_of(goal: Goal) -> list[int]:
+    if goal.member_id is not None:
+        return [goal.member_id]
+    return list(Member.objects.filter(department=goal.department).values_list("id", flat=True))
+
+
+def _tasks_on_time(goal: Goal, end: dt.date) -> tuple[Decimal, dict[str, Any]]:
+    """Share (%) of the tasks due in the period that are done (cancelled ones do not count)."""
+    try:
+        task_model = apps.get_model("work", "Task")
+    except LookupError:
+        return Decimal(0), {}
+    due = task_model.objects.filter(organization_id=goal.organization_id, assignees__in=_members_of(goal),
+                                    due__gte=goal.period_start, due__lt=end).exclude(status="cancelled").distinct()
+    total = due.count()
+    done = due.filter(status="done").count()
+    return (Decimal(done * 100) / total if total else Decimal(0)), {"tasks": total, "done": done}
+
+
+def _count_summaries(goal: Goal, end: dt.date) -> int:
+    try:
+        summary_model = apps.get_model("work", "DailySummary")
+    except LookupError:
+        return 0
+    return int(summary_model.objects.filter(organization_id=goal.organization_id, member_id__in=_members_of(goal),
+                                            date__gte=goal.period_start, date__lt=end,
+                                            submitted_at__isnull=False).count())
+
+
+def goals_for(viewer: Member, *, member: Member | None = None, period: dt.date | None = None) -> list[Goal]:
+    """Goals the viewer may see, newest period first (one query + select_related)."""
+    from shangdui.performance.access import can_view_goal
+
+    goals = Goal.objects.filter(organization_id=viewer.organization_id).select_related("member", "department")
+    if member is not None:
+        goals = goals.filter(member=member)
+    if period is not None:
+        goals = goals.filter(period_start__lte=period, period_end__gte=period)
+    return [g for g in goals.order_by("-period_start", "id")[:300] if can_view_goal(viewer, g)]

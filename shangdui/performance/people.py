@@ -1,0 +1,193 @@
+"""One-to-ones, meetings with problems and suggestions, praise and criticism. Writes are audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shangdui.core.audit import audit
+from shangdui.core.models import AuditLog
+from shangdui.org.access import can_manage, can_view_private, managed_member_ids
+from shangdui.org.models import Department, Member, Organization
+from shangdui.performance.goals import goal_progress
+from shangdui.performance.models import Feedback, Goal, Meeting, MeetingItem, OneOnOne, OneOnOneCadence
+
+OVERDUE_DAYS = 15
+
+
+def can_see_private_notes(viewer: Member, one_on_one: OneOnOne) -> bool:
+    """Manager-only private notes: the member's manager chain and the director, never the member."""
+    return viewer.id != one_on_one.member_id and can_manage(viewer, one_on_one.member)
+
+
+def can_see_feedback(viewer: Member, feedback: Feedback) -> bool:
+    if viewer.organization_id != feedback.organization_id:
+        return False
+    if feedback.kind == Feedback.Kind.PRAISE or viewer.id in (feedback.author_id, feedback.member_id):
+        return True
+    # Criticism: the member's manager chain and the director; not finance/HR, not peers.
+    return viewer.role != Member.Role.FINANCE and can_view_private(viewer, feedback.member)
+
+
+def agenda_for(member: Member, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Pre-filled agenda: goal progress, recent daily summaries' problems, open items owned by the member."""
+    today = today or timezone.localdate()
+    agenda: list[dict[str, Any]] = []
+    for goal in Goal.objects.filter(member=member, state=Goal.State.AGREED, period_end__gte=today,
+                                    period_start__lte=today).order_by("period_end")[:5]:
+        progress = goal_progress(goal, today)
+        agenda.append({"kind": "goal", "text": f"{goal.title}: {progress.ratio}%", "goal_id": goal.id})
+    try:
+        summary_model = apps.get_model("work", "DailySummary")
+        for summary in summary_model.objects.filter(member=member, date__gte=today - dt.timedelta(days=14)).exclude(
+                problems="").order_by("-date")[:3]:
+            agenda.append({"kind": "summary", "text": f"{summary.date:%m-%d} {summary.problems[:80]}"})
+    except LookupError:
+        pass
+    for item in MeetingItem.objects.filter(owner=member).exclude(state=MeetingItem.State.CLOSED).order_by("due")[:5]:
+        agenda.append({"kind": "item", "text": item.text[:80], "item_id": item.id})
+    return agenda
+
+
+@transaction.atomic
+def oneonone_schedule(*, actor: Member, member: Member, scheduled_for: dt.datetime) -> OneOnOne:
+    if actor.id == member.id or not can_manage(actor, member):
+        raise PermissionError(_("Only the member's manager schedules a one-to-one."))
+    meeting = OneOnOne.objects.create(organization_id=member.organization_id, member=member, manager=actor,
+                                      scheduled_for=scheduled_for, agenda=agenda_for(member))
+    audit(action=AuditLog.Action.CREATE, organization=member.organization, actor=actor.user, target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def oneonone_record(*, actor: Member, one_on_one: OneOnOne, shared_notes: str, private_notes: str = "",
+                    action_items: list[str] | None = None, held_at: dt.datetime | None = None) -> OneOnOne:
+    """The manager records the talk: shared notes, private notes and action items."""
+    if not can_see_private_notes(actor, one_on_one):
+        raise PermissionError(_("Only the member's manager records the one-to-one."))
+    one_on_one.shared_notes = shared_notes.strip()
+    one_on_one.private_notes = private_notes.strip()
+    one_on_one.action_items = [a.strip() for a in (action_items or []) if a.strip()]
+    one_on_one.held_at = held_at or one_on_one.held_at or timezone.now()
+    one_on_one.save()
+    audit(action=AuditLog.Action.UPDATE, organization=one_on_one.member.organization, actor=actor.user,
+          target=one_on_one, changes={"held_at": [None, one_on_one.held_at]})
+    return one_on_one
+
+
+@transaction.atomic
+def cadence_set(*, actor: Member, member: Member, per_month: int) -> OneOnOneCadence:
+    if not can_manage(actor, member):
+        raise PermissionError(_("Only the member's manager sets the cadence."))
+    if not 1 <= per_month <= 8:
+        raise ValidationError({"per_month": _("Between 1 and 8 one-to-ones a month.")})
+    cadence, _created = OneOnOneCadence.objects.update_or_create(member=member, defaults={"per_month": per_month})
+    return cadence
+
+
+@dataclass
+class OverdueRow:
+    member: Member
+    last_held: dt.datetime | None
+    days: int | None  # None: never had one
+
+
+def overdue_one_on_ones(viewer: Member, now: dt.datetime | None = None) -> list[OverdueRow]:
+    """Members the viewer manages who have gone 15+ days without a held one-to-one (one query)."""
+    now = now or timezone.now()
+    members = (Member.objects.filter(organization_id=viewer.organization_id, id__in=managed_member_ids(viewer),
+                                     is_active=True)
+               .annotate(last_held=Max("one_on_ones__held_at", filter=Q(one_on_ones__held_at__isnull=False)))
+               .order_by("name", "id"))
+    rows = []
+    for member in members:
+        last = member.last_held  # type: ignore[attr-defined]
+        days = (now - last).days if last else None
+        if days is None or days >= OVERDUE_DAYS:
+            rows.append(OverdueRow(member=member, last_held=last, days=days))
+    rows.sort(key=lambda r: -(r.days if r.days is not None else 10_000))
+    return rows
+
+
+@transaction.atomic
+def meeting_create(*, actor: Member, organization: Organization, title: str, held_on: dt.date,
+                   department: Department | None = None, decisions: str = "") -> Meeting:
+    if not title.strip():
+        raise ValidationError({"title": _("Please enter a title.")})
+    if department is not None and department.organization_id != organization.id:
+        raise ValidationError({"department": _("Unknown team.")})
+    meeting = Meeting.objects.create(organization=organization, department=department, title=title.strip(),
+                                     held_on=held_on, decisions=decisions.strip(), created_by=actor)
+    audit(action=AuditLog.Action.CREATE, organization=organization, actor=actor.user, target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meetingitem_add(*, actor: Member, meeting: Meeting, kind: str, text: str, owner: Member | None = None,
+                    due: dt.date | None = None) -> MeetingItem:
+    if not text.strip():
+        raise ValidationError({"text": _("Please describe the problem or suggestion.")})
+    if kind not in MeetingItem.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    if owner is not None and owner.organization_id != meeting.organization_id:
+        raise ValidationError({"owner": _("Unknown member.")})
+    item = MeetingItem.objects.create(meeting=meeting, kind=kind, text=text.strip(), raised_by=actor, owner=owner,
+                                      due=due)
+    audit(action=AuditLog.Action.CREATE, organization=meeting.organization, actor=actor.user, target=item)
+    return item
+
+
+@transaction.atomic
+def meetingitem_set_state(*, actor: Member, item: MeetingItem, state: str) -> MeetingItem:
+    if state not in MeetingItem.State.values:
+        raise ValidationError({"state": _("Unknown state.")})
+    allowed = actor.id in (item.owner_id, item.raised_by_id) or actor.role in (
+        Member.Role.DIRECTOR, Member.Role.MANAGER)
+    if not allowed:
+        raise PermissionError(_("Only the owner, who raised it or a manager changes its state."))
+    old = item.state
+    item.state = state
+    item.closed_at = timezone.now() if state == MeetingItem.State.CLOSED else None
+    item.save()
+    audit(action=AuditLog.Action.UPDATE, organization=item.meeting.organization, actor=actor.user, target=item,
+          changes={"state": [old, state]})
+    return item
+
+
+@transaction.atomic
+def feedback_give(*, actor: Member, member: Member, kind: str, text: str, evidence: str = "") -> Feedback:
+    """Anyone may praise; criticism comes from the member's manager chain (or the director)."""
+    if member.organization_id != actor.organization_id:
+        raise ValidationError(_("Unknown member."))
+    if kind not in Feedback.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    if kind == Feedback.Kind.CRITICISM and not can_manage(actor, member):
+        raise PermissionError(_("Criticism is given in private by the member's manager."))
+    if not text.strip():
+        raise ValidationError({"text": _("Please say what happened.")})
+    feedback = Feedback.objects.create(organization_id=member.organization_id, kind=kind, member=member,
+                                       author=actor, text=text.strip(), evidence=evidence.strip())
+    audit(action=AuditLog.Action.CREATE, organization=member.organization, actor=actor.user, target=feedback)
+    return feedback
+
+
+def praise_wall(organization_id: int, limit: int = 50) -> list[Feedback]:
+    return list(Feedback.objects.filter(organization_id=organization_id, kind=Feedback.Kind.PRAISE)
+                .select_related("member", "author").order_by("-created_at", "-id")[:limit])
+
+
+def criticism_for(viewer: Member, member: Member) -> list[Feedback]:
+    if viewer.role == Member.Role.FINANCE and viewer.id != member.id:
+        return []
+    if not can_view_private(viewer, member):
+        return []
+    return list(Feedback.objects.filter(organization_id=member.organization_id, member=member,
+                                        kind=Feedback.Kind.CRITICISM).select_related("author"))
