@@ -13,6 +13,8 @@ from shangdui.core.api import router as core_router
 from shangdui.core.api_auth import SessionMemberAuth, TokenMemberAuth
 from shangdui.core.api_errors import chinese_validation_errors
 from shangdui.org.api import router as org_router
+from shangdui.shop.api import router as shop_router
+from shangdui.work.api import router as work_router
 
 api = NinjaAPI(
     title="商队 API",
@@ -53,3 +55,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", core_router)
 api.add_router("/", org_router)
+api.add_router("/", work_router)
+api.add_router("/", shop_router)

@@ -27,4 +27,14 @@ PAGES: dict[str, Any] = {
                           expect(302, 200, 200, 200, 200, 404, 404)),
 }
 
-API: dict[Any, Any] = {}
+API: dict[Any, Any] = {
+    ("GET", "/api/shops"): (lambda w: "/api/shops", None, everyone(200, anonymous=401)),
+    ("GET", "/api/shops/{shop_id}"): (lambda w: f"/api/shops/{_ops_shop(w)}", None,
+                                      expect(401, 200, 200, 200, 200, 200, 404)),
+    ("GET", "/api/orders"): (lambda w: f"/api/orders?shop_id={_ops_shop(w)}", None,
+                             expect(401, 200, 200, 200, 200, 200, 404)),
+    ("GET", "/api/sales-figures"): (lambda w: f"/api/sales-figures?shop_id={_ops_shop(w)}", None,
+                                    expect(401, 200, 200, 200, 200, 200, 404)),
+    ("GET", "/api/shops/{shop_id}/imports"): (lambda w: f"/api/shops/{_ops_shop(w)}/imports", None,
+                                              expect(401, 200, 200, 200, 200, 200, 404)),
+}

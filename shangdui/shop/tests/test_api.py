@@ -1,0 +1,36 @@
+"""The shop API: figures equal the CLI's, encrypted receivers are never shown, other shops are 404."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from shangdui.shop.imports import orders_import
+from shangdui.shop.models import Order, Shop
+from shangdui.shop.tests.test_imports import _taobao
+
+
+@pytest.mark.django_db
+def test_orders_and_figures(world: Any, login: Any) -> None:
+    paid = "2026-11-02 09:00:00"
+    orders_import(organization=world.org, shop=world.shop, source=io.BytesIO(_taobao(
+        f'="501",a,80.00,交易成功,张三,浙江省 杭州市 西湖区 路1号,138****0000,{paid},{paid},花,1',
+        f'="502",b,20.00,交易关闭,李四,浙江省 杭州市 西湖区 路2号,138****0001,{paid},{paid},花,1',
+        f'="503",c,5.00,等待买家付款,王五,浙江省 杭州市 西湖区 路3号,138****0002,{paid},,花,1')))
+    Order.objects.filter(order_id="501").update(receiver_encrypted=True, receiver_name="##abc##")
+    client = login(world.director)
+    figures = client.get(f"/api/sales-figures?shop_id={world.shop.pk}").json()
+    assert figures == {"orders": 3, "paid_orders": 2, "paid_gmv": "100.00", "refunds": "20.00",
+                       "net_sales": "80.00", "average_order_value": "50.00", "refund_rate": "20.0"}
+    listing = client.get(f"/api/orders?shop_id={world.shop.pk}&paid=true").json()
+    assert listing["count"] == 2
+    encrypted = next(o for o in listing["items"] if o["order_id"] == "501")
+    assert encrypted["receiver_name"] is None and encrypted["receiver_encrypted"] is True
+    imports = client.get(f"/api/shops/{world.shop.pk}/imports").json()
+    assert imports["items"][0]["result"]["created"] == 3
+    # Bob (ops member) does not see a customer-service shop; the other company never sees ours.
+    cs_shop = Shop.objects.create(organization=world.org, name="客服店", platform="jd", department=world.cs)
+    assert login(world.peer).get(f"/api/orders?shop_id={cs_shop.pk}").status_code == 404
+    assert login(world.other_director).get(f"/api/sales-figures?shop_id={world.shop.pk}").status_code == 404
