@@ -74,4 +74,26 @@ PAGES: dict[str, Any] = {
                          expect(302, 404, 404, 302, 302, 404, 404)),
 }
 
-API: dict[tuple[str, str], Any] = {}
+PLAN = {"title": "新品上架", "start": "2026-12-01", "end": "2026-12-20"}
+TASK = {"title": "拍摄", "estimate_hours": "4"}
+
+API: dict[tuple[str, str], Any] = {
+    ("GET", "/api/plans"): (lambda w: "/api/plans", None, everyone(200, anonymous=401)),
+    ("POST", "/api/plans"): (lambda w: "/api/plans", PLAN, expect(401, 403, 403, 201, 201, 403, 201)),
+    ("GET", "/api/plans/{plan_id}"): (lambda w: f"/api/plans/{_plan(w).pk}", None,
+                                      expect(401, 200, 404, 200, 200, 404, 404)),
+    ("POST", "/api/plans/{plan_id}/tasks"): (lambda w: f"/api/plans/{_plan(w).pk}/tasks", TASK,
+                                             expect(401, 404, 404, 201, 201, 404, 404)),
+    ("PATCH", "/api/tasks/{task_id}"): (lambda w: f"/api/tasks/{_task(w).pk}", {"priority": 3},
+                                        expect(401, 404, 404, 200, 200, 404, 404)),
+    ("GET", "/api/my-day"): (lambda w: "/api/my-day", None, everyone(200, anonymous=401)),
+    ("PATCH", "/api/schedule-items/{item_id}"): (lambda w: f"/api/schedule-items/{_item(w).pk}", {"done": True},
+                                                 expect(401, 200, 404, 404, 404, 404, 404)),
+    ("GET", "/api/members/{member_id}/schedule"): (lambda w: f"/api/members/{w.member.pk}/schedule", None,
+                                                   expect(401, 200, 404, 200, 200, 404, 404)),
+    ("POST", "/api/summaries"): (lambda w: "/api/summaries", {"problems": "无"}, everyone(200, anonymous=401)),
+    ("GET", "/api/summaries/team"): (lambda w: "/api/summaries/team", None,
+                                     expect(401, 403, 403, 200, 200, 403, 200)),
+    ("POST", "/api/schedule/replan"): (lambda w: "/api/schedule/replan", {},
+                                       expect(401, 403, 403, 202, 202, 403, 202)),
+}
