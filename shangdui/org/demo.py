@@ -101,4 +101,7 @@ def build_demo(*, slug: str = "huayu") -> tuple[Organization, list[tuple[str, st
     from shangdui.shop.services import demo_shops
 
     demo_shops(organization=organization)
+    from shangdui.work.demo import demo_plans
+
+    demo_plans(organization=organization)
     return organization, logins
