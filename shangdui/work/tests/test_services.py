@@ -138,3 +138,14 @@ def test_tick_off_push_and_daily_summary_prefill(world: Any) -> None:
     again = services.daily_summary_submit(member=world.member, date=day)
     assert DailySummary.objects.filter(member=world.member, date=day).count() == 1
     assert again.pk == summary.pk
+
+
+def test_replan_command_runs_the_service(world: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_task(world, make_plan(world), hours="2", assignees=[world.member])
+    out = StringIO()
+    call_command("replan", "org-a", "--time-limit", "1", stdout=out)
+    assert "1/1 tasks placed" in out.getvalue()
