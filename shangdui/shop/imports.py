@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -124,21 +123,25 @@ class _Stage:
                         for row in rows:
                             copy.write_row(row)
             return
-        ops = connection.ops
-        adapt: dict[type, Callable[[Any], Any]] = {
-            dt.datetime: ops.adapt_datetimefield_value, dt.date: ops.adapt_datefield_value,
-            Decimal: str, bool: int,
-        }
+        # Django's sqlite3 adapters already store Decimal as text and dates as ISO strings; aware
+        # datetimes must become naive UTC like the ORM writes them (the adapter would keep +08:00).
+        utc = dt.UTC
+        stamps = [i for i, (_, kind) in enumerate(ORDER_COLUMNS) if kind == "timestamptz"]
 
-        def plain(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-            return [tuple(adapt[type(v)](v) if type(v) in adapt else v for v in row) for row in rows]
+        def naive_utc(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            values = list(row)
+            for i in stamps:
+                if values[i] is not None:
+                    values[i] = str(values[i].astimezone(utc).replace(tzinfo=None))
+            return tuple(values)
 
+        orders = [naive_utc(row) for row in orders]
         # One short write transaction per batch on the temp database; the main tables stay unlocked.
         with transaction.atomic(), connection.cursor() as cursor:
             for table, columns, rows in ((STAGE_ORDERS, ORDER_COLUMNS, orders), (STAGE_LINES, LINE_COLUMNS, lines)):
                 marks = ", ".join(["%s"] * len(columns))
                 names = ", ".join(name for name, _ in columns)
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", plain(rows))  # noqa: S608
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
     def merge(self, *, organization_id: int, shop_id: int, platform: str, batch_id: int) -> tuple[int, int, int]:
         """Upsert the staged orders; return (created, updated, unchanged). Run inside a transaction."""
