@@ -188,3 +188,49 @@ def summary_figures(*, member: Member, date: dt.date) -> dict[str, Any]:
                        for i in done],
         "carry_over": [{"title": i.label, "hours": str(i.hours)} for i in items if not i.done],
     }
+
+
+def weekly_review(member: Member, start: dt.date) -> dict[str, Any]:
+    """周报 compiled from the week's schedule items and daily summaries."""
+    end = start + dt.timedelta(days=7)
+    items = list(_items(member).filter(date__gte=start, date__lt=end))
+    summaries = {s.date: s for s in DailySummary.objects.filter(member=member, date__gte=start, date__lt=end)}
+    days = []
+    for d in range(7):
+        day = start + dt.timedelta(days=d)
+        day_items = [i for i in items if i.date == day]
+        if not day_items and day not in summaries and day.weekday() not in (member.working_days or []):
+            continue
+        days.append({"date": day, "planned": sum((i.hours for i in day_items), Decimal("0")),
+                     "done": sum((i.hours for i in day_items if i.done), Decimal("0")),
+                     "summary": summaries.get(day)})
+    finished = sorted({i.task for i in items if i.task is not None and i.task.status == Task.Status.DONE},
+                      key=lambda t: t.title)
+    return {
+        "days": days,
+        "planned": sum((i.hours for i in items), Decimal("0")),
+        "done": sum((i.hours for i in items if i.done), Decimal("0")),
+        "actual": sum((i.actual_hours or Decimal("0") for i in items if i.done), Decimal("0")),
+        "finished_tasks": finished,
+        "carry_over": [i for i in items if not i.done],
+        "problems": [(s.date, s.problems) for s in summaries.values() if s.problems],
+        "submitted": sum(1 for s in summaries.values() if s.submitted_at),
+    }
+
+
+def team_week(viewer: Member, start: dt.date) -> list[dict[str, Any]]:
+    """Team roll-up of a week: hours planned and done, 日报 submitted, per member."""
+    members = team_members(viewer)
+    end = start + dt.timedelta(days=7)
+    rows = {m.pk: {"member": m, "planned": Decimal("0"), "done": Decimal("0"), "submitted": 0} for m in members}
+    for member_id, done, total in ScheduleItem.objects.filter(
+            member__in=members, date__gte=start, date__lt=end).values_list("member_id", "done").annotate(
+            total=Sum("hours")):
+        rows[member_id]["planned"] += total
+        if done:
+            rows[member_id]["done"] += total
+    for member_id, count in DailySummary.objects.filter(
+            member__in=members, date__gte=start, date__lt=end, submitted_at__isnull=False).values_list(
+            "member_id").annotate(count=Count("id")):
+        rows[member_id]["submitted"] = count
+    return list(rows.values())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ics/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("summary/", views.summary, name="summary"),
     path("summaries/", views.summary_list, name="summary_list"),
+    path("weekly/", views.weekly, name="weekly"),
     path("leave/new/", views.leave_create, name="leave_create"),
     path("team/", views.team, name="team"),
     path("team/run/", views.schedule_run, name="team_run"),

@@ -170,6 +170,23 @@ def summary_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@member_required
+@require_GET
+def weekly(request: HttpRequest) -> HttpResponse:
+    """周报: the viewer's week (or a managed member's with ?member=), plus the team roll-up for managers."""
+    viewer = _viewer(request)
+    start = selectors.week_start(parse_day(request.GET.get("start"), timezone.localdate()))
+    member = viewer
+    if request.GET.get("member"):
+        member = access.get_schedule_member_for_user(viewer, request.GET["member"], request=request)
+    return render(request, "work/weekly.html", {
+        "member": member, "start": start, "end": start + dt.timedelta(days=6),
+        "review": selectors.weekly_review(member, start),
+        "team": selectors.team_week(viewer, start) if access.is_manager(viewer) and member == viewer else None,
+        "previous": start - dt.timedelta(days=7), "next": start + dt.timedelta(days=7),
+    })
+
+
 # --- team ------------------------------------------------------------------------------------------
 
 @member_required

@@ -58,6 +58,7 @@ PAGES: dict[str, Any] = {
     "work:calendar_feed": ("get", lambda w: f"/work/ics/{_token(w)}.ics", {}, everyone(200, anonymous=200)),
     "work:summary": ("get", lambda w: "/work/summary/", {}, everyone(200)),
     "work:summary_list": ("get", lambda w: "/work/summaries/", {}, MANAGERS),
+    "work:weekly": ("get", lambda w: f"/work/weekly/?member={w.member.pk}", {}, SCHEDULE_VIEW),
     "work:leave_create": ("get", lambda w: "/work/leave/new/", {}, everyone(200)),
     "work:team": ("get", lambda w: "/work/team/", {}, MANAGERS),
     "work:team_run": ("post", lambda w: "/work/team/run/", {}, expect(302, 404, 404, 302, 302, 404, 302)),

@@ -141,3 +141,18 @@ def test_plan_detail_has_no_n_plus_one(world: Any, login: Any, django_assert_max
     client = login(world.manager)
     with django_assert_max_num_queries(18):
         assert client.get(f"/work/plans/{plan.pk}/").status_code == 200
+
+
+def test_weekly_review_compiles_the_week_and_team_rollup(world: Any, login: Any, client: Any) -> None:
+    item = _today_item(world, hours="3")
+    _today_item(world, "详情页", hours="2")
+    services.item_set_done(member=world.member, item=item, done=True, actual_hours=Decimal("4"))
+    services.daily_summary_submit(member=world.member, date=timezone.localdate(), problems="素材晚到")
+    page = login(world.member).get("/work/weekly/").content.decode()
+    assert "素材晚到" in page and "详情页" in page  # problems and what carries over
+    assert 'data-testid="week-planned">5.0 h' in page and 'data-testid="week-done">3.0 h' in page
+    assert 'data-testid="team-week"' not in page
+    client.logout()
+    team = login(world.manager).get("/work/weekly/").content.decode()
+    assert 'data-testid="team-week"' in team and "Alice" in team
+    assert "5.0 / 3.0 h" in team, team[team.find("team-week"):][:600]
