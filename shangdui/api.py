@@ -13,6 +13,7 @@ from shangdui.core.api import router as core_router
 from shangdui.core.api_auth import SessionMemberAuth, TokenMemberAuth
 from shangdui.core.api_errors import chinese_validation_errors
 from shangdui.org.api import router as org_router
+from shangdui.performance.api import router as performance_router
 from shangdui.shop.api import router as shop_router
 from shangdui.work.api import router as work_router
 
@@ -57,3 +58,4 @@ api.add_router("/", core_router)
 api.add_router("/", org_router)
 api.add_router("/", work_router)
 api.add_router("/", shop_router)
+api.add_router("/", performance_router)

@@ -1,0 +1,340 @@
+"""API of goals, reviews and pay. Same access rules as the pages (``performance.access``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from shangdui.core.api_errors import raise_validation
+from shangdui.org.access import get_member_for_user, get_member_private_for_user
+from shangdui.org.models import Member
+from shangdui.performance import access, goals, people, reviews, selectors, services
+from shangdui.performance.models import Goal, PayPlan, PayRun, PayStatement, Review
+
+router = Router(tags=["performance"])
+
+
+def _viewer(request: HttpRequest) -> Member:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+class PayLineOut(Schema):
+    kind: str
+    label: str
+    amount: Decimal
+    evidence: dict[str, Any]
+
+
+class StatementOut(Schema):
+    id: int
+    period: dt.date
+    member_id: int
+    member: str
+    plan: str
+    base: Decimal
+    commission: Decimal
+    bonus: Decimal
+    adjustments: Decimal
+    total: Decimal
+    lines: list[PayLineOut] | None = None
+
+    @staticmethod
+    def of(s: PayStatement, *, with_lines: bool = False) -> StatementOut:
+        return StatementOut(
+            id=s.id, period=s.pay_run.period, member_id=s.member_id, member=s.member_name, plan=s.plan_name,
+            base=s.base, commission=s.commission, bonus=s.bonus, adjustments=s.adjustments, total=s.total,
+            lines=[PayLineOut(kind=line.kind, label=line.label, amount=line.amount, evidence=line.evidence)
+                   for line in s.lines.all()] if with_lines else None)
+
+
+class PayRunOut(Schema):
+    id: int
+    period: dt.date
+    status: str
+    total: Decimal
+    statement_count: int
+    problems: list[dict[str, Any]]
+
+    @staticmethod
+    def of(run: PayRun) -> PayRunOut:
+        return PayRunOut(id=run.id, period=run.period, status=run.status, total=run.total,
+                         statement_count=run.statement_count, problems=run.problems)
+
+
+class PayRunIn(Schema):
+    period: dt.date = Field(description="任意一天，按其所在月份核算")
+
+
+class AdvanceIn(Schema):
+    to: Literal["reviewed", "approved", "locked"]
+
+
+class TierIn(Schema):
+    start: Decimal = Field(ge=0)
+    end: Decimal | None = None
+    rate: Decimal
+
+
+class PayPlanIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    kind: Literal["base", "commission", "bonus"] = "base"
+    position: str = Field("", max_length=60, description="岗位名称；不存在时创建")
+    member_id: int | None = None
+    base_salary: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    scope: Literal["shops", "platforms", "department"] = "shops"
+    shop_ids: list[int] = []
+    platforms: list[str] = []
+    basis: Literal["amount", "completion"] = "amount"
+    tiers: list[TierIn] = []
+    monthly_target: Decimal | None = None
+    bonus_pool: Decimal = Decimal("0")
+
+
+class PayPlanOut(Schema):
+    id: int
+    name: str
+    kind: str
+    position_id: int | None
+    member_id: int | None
+    base_salary: Decimal | None
+    scope: str
+    basis: str
+    tiers: list[dict[str, Any]]
+    bonus_pool: Decimal
+    is_active: bool
+
+    @staticmethod
+    def of(plan: PayPlan) -> PayPlanOut:
+        return PayPlanOut(id=plan.id, name=plan.name, kind=plan.kind, position_id=plan.position_id,
+                          member_id=plan.member_id, base_salary=plan.base_salary, scope=plan.scope, basis=plan.basis,
+                          tiers=plan.tiers, bonus_pool=plan.bonus_pool, is_active=plan.is_active)
+
+
+def _require_payroll(viewer: Member) -> None:
+    if not access.can_run_pay(viewer):
+        raise HttpError(403, "只有总监和财务/人事可以处理薪酬核算。")
+
+
+@router.get("/pay-runs", response=list[PayRunOut], summary="薪酬核算列表（总监、财务）")
+def payrun_list(request: HttpRequest) -> list[PayRunOut]:
+    viewer = _viewer(request)
+    _require_payroll(viewer)
+    return [PayRunOut.of(run) for run in selectors.pay_runs(viewer.organization_id)[:120]]
+
+
+@router.post("/pay-runs", response={201: PayRunOut}, summary="核算某月薪酬（同月重复调用只产生一次结算）")
+def payrun_create(request: HttpRequest, payload: PayRunIn) -> Status[PayRunOut]:
+    viewer = _viewer(request)
+    _require_payroll(viewer)
+    try:
+        run = services.payrun_run(actor=viewer, organization=viewer.organization, period=payload.period)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, PayRunOut.of(run))
+
+
+@router.get("/pay-runs/{run_id}", response=PayRunOut, summary="薪酬核算详情")
+def payrun_detail(request: HttpRequest, run_id: int) -> PayRunOut:
+    return PayRunOut.of(access.get_pay_run_for_user(_viewer(request), run_id, request=request))
+
+
+@router.get("/pay-runs/{run_id}/statements", response=list[StatementOut], summary="某月全部工资条")
+def payrun_statements(request: HttpRequest, run_id: int) -> list[StatementOut]:
+    run = access.get_pay_run_for_user(_viewer(request), run_id, request=request)
+    return [StatementOut.of(s) for s in selectors.run_statements(run).select_related("pay_run")]
+
+
+@router.post("/pay-runs/{run_id}/advance", response=PayRunOut, summary="复核 / 批准 / 锁定")
+def payrun_advance(request: HttpRequest, run_id: int, payload: AdvanceIn) -> PayRunOut:
+    viewer = _viewer(request)
+    run = access.get_pay_run_for_user(viewer, run_id, request=request)
+    try:
+        run = services.payrun_advance(actor=viewer, pay_run=run, to=payload.to)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return PayRunOut.of(run)
+
+
+@router.get("/pay-statements/{statement_id}", response=StatementOut, summary="工资条及每项依据")
+def statement_detail(request: HttpRequest, statement_id: int) -> StatementOut:
+    statement = access.get_statement_for_user(_viewer(request), statement_id, request=request)
+    return StatementOut.of(statement, with_lines=True)
+
+
+@router.get("/members/{member_id}/pay-statements", response=list[StatementOut], summary="成员的工资条")
+def member_statements(request: HttpRequest, member_id: int) -> list[StatementOut]:
+    member = get_member_private_for_user(_viewer(request), member_id, request=request)
+    return [StatementOut.of(s) for s in selectors.member_statements(member)[:36]]
+
+
+@router.get("/pay-plans", response=list[PayPlanOut], summary="薪酬方案（总监、财务）")
+def plan_list(request: HttpRequest) -> list[PayPlanOut]:
+    viewer = _viewer(request)
+    _require_payroll(viewer)
+    return [PayPlanOut.of(p) for p in selectors.pay_plans(viewer.organization_id)]
+
+
+@router.post("/pay-plans", response={201: PayPlanOut}, summary="新建薪酬方案（总监、财务）")
+def plan_create(request: HttpRequest, payload: PayPlanIn) -> Status[PayPlanOut]:
+    from shangdui.org.services import position_get_or_create
+
+    viewer = _viewer(request)
+    _require_payroll(viewer)
+    data = payload.dict()
+    position_name, member_id = data.pop("position"), data.pop("member_id")
+    position = position_get_or_create(organization=viewer.organization, name=position_name)
+    member = get_member_for_user(viewer, member_id, request=request) if member_id is not None else None
+    data["tiers"] = [{"start": str(t["start"]), "end": None if t["end"] is None else str(t["end"]),
+                      "rate": str(t["rate"])} for t in data["tiers"]]
+    try:
+        plan = services.payplan_create(actor=viewer, organization=viewer.organization, position=position,
+                                       member=member, **data)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, PayPlanOut.of(plan))
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    member_id: int | None
+    department_id: int | None
+    period_start: dt.date
+    period_end: dt.date
+    measure: str
+    target: Decimal
+    weight: Decimal
+    state: str
+    member_confirmed: bool
+    manager_confirmed: bool
+    progress: Decimal
+    completion: Decimal
+
+    @staticmethod
+    def of(goal: Goal) -> GoalOut:
+        progress = goals.goal_progress(goal)
+        return GoalOut(id=goal.id, title=goal.title, member_id=goal.member_id, department_id=goal.department_id,
+                       period_start=goal.period_start, period_end=goal.period_end, measure=goal.measure,
+                       target=goal.target, weight=goal.weight, state=goal.state,
+                       member_confirmed=goal.member_confirmed, manager_confirmed=goal.manager_confirmed,
+                       progress=progress.value, completion=progress.ratio)
+
+
+class GoalIn(Schema):
+    title: str = Field(min_length=1, max_length=120)
+    member_id: int | None = None
+    period_start: dt.date
+    period_end: dt.date
+    measure: Literal["net_sales", "tasks_on_time", "daily_summaries", "manual"] = "manual"
+    target: Decimal = Field(gt=0)
+    weight: Decimal = Field(Decimal("100"), ge=0, le=100)
+    shop_ids: list[int] = []
+    benchmark: str = ""
+
+
+@router.get("/goals", response=list[GoalOut], summary="目标（本人、团队及下属）")
+def goal_list(request: HttpRequest, member_id: int | None = None) -> list[GoalOut]:
+    viewer = _viewer(request)
+    member = get_member_for_user(viewer, member_id, request=request) if member_id is not None else None
+    return [GoalOut.of(g) for g in goals.goals_for(viewer, member=member)]
+
+
+@router.post("/goals", response={201: GoalOut}, summary="提议目标（成员本人或其主管）")
+def goal_create(request: HttpRequest, payload: GoalIn) -> Status[GoalOut]:
+    viewer = _viewer(request)
+    data = payload.dict()
+    member_id = data.pop("member_id")
+    member = get_member_for_user(viewer, member_id, request=request) if member_id is not None else viewer
+    try:
+        goal = goals.goal_propose(actor=viewer, organization=viewer.organization, member=member, **data)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(201, GoalOut.of(goal))
+
+
+@router.get("/goals/{goal_id}", response=GoalOut, summary="目标详情与实时进度")
+def goal_detail(request: HttpRequest, goal_id: int) -> GoalOut:
+    return GoalOut.of(access.get_goal_for_user(_viewer(request), goal_id, request=request))
+
+
+@router.post("/goals/{goal_id}/confirm", response=GoalOut, summary="确认目标（双方都确认后生效）")
+def goal_confirm(request: HttpRequest, goal_id: int) -> GoalOut:
+    viewer = _viewer(request)
+    goal = access.get_goal_for_user(viewer, goal_id, request=request)
+    try:
+        goal = goals.goal_confirm(actor=viewer, goal=goal)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return GoalOut.of(goal)
+
+
+class ReviewOut(Schema):
+    id: int
+    cycle: str
+    member_id: int
+    state: str
+    goal_results: list[dict[str, Any]]
+    self_text: str
+    manager_text: str
+    final_score: Decimal | None
+    bonus_coefficient: Decimal | None
+    reward: Decimal
+    penalty: Decimal
+
+    @staticmethod
+    def of(r: Review) -> ReviewOut:
+        return ReviewOut(id=r.id, cycle=r.cycle.name, member_id=r.member_id, state=r.state,
+                         goal_results=r.goal_results, self_text=r.self_text, manager_text=r.manager_text,
+                         final_score=r.final_score, bonus_coefficient=r.bonus_coefficient, reward=r.reward,
+                         penalty=r.penalty)
+
+
+class SelfIn(Schema):
+    text: str = Field(min_length=1)
+    score: Decimal | None = None
+
+
+@router.get("/reviews/{review_id}", response=ReviewOut, summary="考核详情（本人、上级链、总监、财务/人事）")
+def review_detail(request: HttpRequest, review_id: int) -> ReviewOut:
+    return ReviewOut.of(access.get_review_for_user(_viewer(request), review_id, request=request))
+
+
+@router.post("/reviews/{review_id}/self", response=ReviewOut, summary="提交自评（只能提交一次）")
+def review_self(request: HttpRequest, review_id: int, payload: SelfIn) -> ReviewOut:
+    viewer = _viewer(request)
+    review = access.get_review_for_user(viewer, review_id, request=request)
+    try:
+        review = reviews.review_submit_self(actor=viewer, review=review, text=payload.text, score=payload.score)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return ReviewOut.of(review)
+
+
+class PraiseOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    author: str | None
+    text: str
+    created_at: dt.datetime
+
+
+@router.get("/praise", response=list[PraiseOut], summary="表扬墙")
+def praise_list(request: HttpRequest) -> list[PraiseOut]:
+    return [PraiseOut(id=f.id, member_id=f.member_id, member=f.member.name,
+                      author=f.author.name if f.author else None, text=f.text, created_at=f.created_at)
+            for f in people.praise_wall(_viewer(request).organization_id)]

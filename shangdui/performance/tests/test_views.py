@@ -1,0 +1,89 @@
+"""Pages and API as a user sees them: statements trace to orders, the flow, the export, privacy."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from shangdui.core.models import Job
+from shangdui.performance import services
+from shangdui.performance.jobs import payrun_workbook
+from shangdui.performance.models import PayRun
+from shangdui.performance.tests.factories import PERIOD, base_plans_for_everyone, commission_plan, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_statement_page_lists_the_orders_behind_the_commission(world: Any, login: Any) -> None:
+    commission_plan(world, world.member)
+    make_order(world.shop, "TB-778899", "12345.60", refund="45.60")
+    run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
+    statement = run.statements.get(member=world.member)
+    body = login(world.member).get(f"/performance/pay/statements/{statement.pk}/").content.decode()
+    assert "TB-778899" in body and "¥12,300.00" in body and "净销售额提成" in body
+    assert login(world.peer).get(f"/performance/pay/statements/{statement.pk}/").status_code == 404
+
+
+def test_pay_run_flow_through_the_pages(world: Any, login: Any) -> None:
+    base_plans_for_everyone(world)
+    client = login(world.finance)
+    response = client.post("/performance/pay/runs/", {"period": "2026-10"})
+    run = PayRun.objects.get(organization=world.org, period=PERIOD)
+    assert response.status_code == 302 and response["Location"].endswith(f"/pay/runs/{run.pk}/")
+    client.post(f"/performance/pay/runs/{run.pk}/", {"action": "reviewed"})
+    client.post(f"/performance/pay/runs/{run.pk}/", {"action": "approved"})  # finance may not approve
+    assert PayRun.objects.get(pk=run.pk).status == "reviewed"
+    login(world.director).post(f"/performance/pay/runs/{run.pk}/", {"action": "approved"})
+    client = login(world.finance)
+    client.post(f"/performance/pay/runs/{run.pk}/", {"action": "locked"})
+    assert PayRun.objects.get(pk=run.pk).status == "locked"
+    response = client.post("/performance/pay/runs/", {"period": "2026-10"}, follow=True)
+    assert "已锁定" in response.content.decode()
+
+
+def test_export_escapes_formulas_and_has_cent_totals(world: Any, login: Any,
+                                                     django_capture_on_commit_callbacks: Any) -> None:
+    world.member.name = "=HYPERLINK(\"x\")"
+    world.member.save()
+    commission_plan(world, world.member)
+    make_order(world.shop, "E1", "1000.05")
+    run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
+    sheet = load_workbook(io.BytesIO(payrun_workbook(run))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    alice = next(r for r in rows if "HYPERLINK" in str(r[0]))
+    assert alice[0].startswith("'=")
+    assert Decimal(str(alice[8])) == Decimal("8000.50") + Decimal("20.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.finance).post(f"/performance/pay/runs/{run.pk}/", {"action": "export"})
+    assert response.status_code == 302
+    assert Job.objects.get(kind="performance.export_payrun").status == Job.Status.DONE
+
+
+def test_api_run_is_idempotent_and_locked_month_is_refused(world: Any, login: Any) -> None:
+    base_plans_for_everyone(world)
+    client = login(world.director)
+    first = client.post("/api/pay-runs", {"period": "2026-10-09"}, content_type="application/json").json()
+    again = client.post("/api/pay-runs", {"period": "2026-10-20"}, content_type="application/json").json()
+    assert first["id"] == again["id"] and first["total"] == again["total"]
+    for step in ("reviewed", "approved", "locked"):
+        assert client.post(f"/api/pay-runs/{first['id']}/advance", {"to": step},
+                           content_type="application/json").status_code == 200
+    response = client.post("/api/pay-runs", {"period": "2026-10-01"}, content_type="application/json")
+    assert response.status_code == 422 and "已锁定" in response.json()["message"]
+
+
+def test_bad_tiers_through_the_form(world: Any, login: Any) -> None:
+    response = login(world.finance).post("/performance/pay/plans/new/", {
+        "name": "提成", "kind": "commission", "member": world.member.pk, "scope": "shops",
+        "shop_ids": [world.shop.pk], "basis": "amount", "tiers": "0-100000: 2\n80000-: 3", "bonus_pool": "0"})
+    assert response.status_code == 200 and "重叠" in response.content.decode()
+
+
+def test_manager_home_lists_overdue_one_on_ones(world: Any, login: Any) -> None:
+    body = login(world.manager).get("/performance/").content.decode()
+    assert 'data-testid="manager-home"' in body and "Alice" in body
+    assert 'data-testid="manager-home"' not in login(world.member).get("/performance/").content.decode()
