@@ -104,4 +104,7 @@ def build_demo(*, slug: str = "huayu") -> tuple[Organization, list[tuple[str, st
     from shangdui.work.demo import demo_plans
 
     demo_plans(organization=organization)
+    from shangdui.performance.demo import demo_performance
+
+    demo_performance(organization=organization)
     return organization, logins

@@ -1,0 +1,38 @@
+"""The demo company, as a new user finds it: agreed goals with progress, a finished review cycle, a
+locked pay run whose statements trace to orders, overdue one-to-ones, open problems, praise."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from shangdui.org.demo import build_demo
+from shangdui.org.models import Member
+from shangdui.performance import goals, people
+from shangdui.performance.models import Feedback, Goal, MeetingItem, PayLine, PayRun, Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_company_has_every_workflow(client: Any) -> None:
+    started = time.monotonic()
+    organization, _logins = build_demo(slug="demo-perf")
+    assert time.monotonic() - started < 60  # the whole demo; ours is a small part of it
+    agreed = Goal.objects.filter(organization=organization, state=Goal.State.AGREED, measure="net_sales")
+    assert agreed.exists() and any(goals.goal_progress(g).value > 0 for g in agreed)
+    assert Review.objects.filter(organization=organization, state=Review.State.DONE).count() >= 3
+    run = PayRun.objects.get(organization=organization, status=PayRun.Status.LOCKED)
+    assert not [p for p in run.problems if p["code"] == "no_plan"]
+    commission = PayLine.objects.filter(statement__pay_run=run, kind=PayLine.Kind.COMMISSION)
+    assert commission.exists() and all(line.evidence["orders"] > 0 for line in commission)
+    assert PayLine.objects.filter(statement__pay_run=run, kind=PayLine.Kind.BONUS, amount__gt=0).exists()
+    manager = Member.objects.get(organization=organization, name="王海燕")
+    overdue = {row.member.name for row in people.overdue_one_on_ones(manager)}
+    assert "孙浩然" in overdue and "李文博" not in overdue
+    assert MeetingItem.objects.filter(meeting__organization=organization).exclude(state="closed").count() >= 2
+    assert Feedback.objects.filter(organization=organization, kind="praise").count() >= 3
+    client.force_login(manager.user, backend="django.contrib.auth.backends.ModelBackend")
+    body = client.get("/performance/").content.decode()
+    assert "孙浩然" in body and "主图审核周期太长" in body
