@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,22 @@ def shop_list(request: HttpRequest) -> HttpResponse:
     shops = selectors.shops_visible(viewer).select_related("department")
     return render(request, "shop/shop_list.html", {"shops": shops,
                                                    "can_import": access.can_import_orders(viewer)})
+
+
+@member_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    """Orders of the shops the viewer sees, newest first, 50 a page; filter by shop, order number, paid."""
+    viewer: Member = request.member  # type: ignore[attr-defined]
+    shop_ids = list(selectors.shops_visible(viewer).values_list("id", flat=True))
+    if request.GET.get("shop"):
+        shop_ids = [access.get_shop_for_user(viewer, request.GET["shop"], request=request).pk]
+    orders = selectors.orders_in(organization_id=viewer.organization_id, shop_ids=shop_ids)
+    query = request.GET.get("q", "").strip()[:64]
+    if query:
+        orders = orders.filter(order_id=query)
+    page = Paginator(orders.select_related("shop").order_by("-order_date", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "shop/order_list.html", {"page": page, "query": query,
+                                                    "shop_param": request.GET.get("shop", "")})
 
 
 @member_required

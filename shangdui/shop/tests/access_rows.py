@@ -23,6 +23,8 @@ PAGES: dict[str, Any] = {
                        expect(302, 200, 200, 200, 200, 200, 404)),
     "shop:dashboard_export": ("post", lambda w: f"/shops/dashboard/export/?shop={_ops_shop(w)}", {},
                               expect(302, 200, 200, 200, 200, 200, 404)),
+    "shop:order_list": ("get", lambda w: f"/shops/orders/?shop={_ops_shop(w)}", {},
+                        expect(302, 200, 200, 200, 200, 200, 404)),
     "shop:order_import": ("get", lambda w: f"/shops/{_ops_shop(w)}/import/", {},
                           expect(302, 200, 200, 200, 200, 404, 404)),
 }

@@ -105,3 +105,15 @@ def test_demo_shops_have_orders_on_the_dashboard(world: Any, login: Any) -> None
     assert set(Order.objects.values_list("platform", flat=True).distinct()) == {"taobao", "jd", "pdd", "douyin"}
     body = login(world.director).get("/shops/dashboard/?period=month").content.decode()
     assert "红玫瑰" in body or "香槟玫瑰" in body
+
+
+@pytest.mark.django_db
+def test_order_list_hides_encrypted_receivers_and_has_a_query_budget(world: Any, login: Any) -> None:
+    _seed(world)
+    Order.objects.filter(order_id="9001").update(receiver_encrypted=True, receiver_name="##SECRET##")
+    client = login(world.director)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/shops/orders/?shop={world.shop.pk}").content.decode()
+    assert len(queries) <= 10
+    assert "9005" in body and "##SECRET##" not in body and 'data-testid="encrypted-receiver"' in body
+    assert "9003" in client.get("/shops/orders/?q=9003").content.decode()
