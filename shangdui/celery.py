@@ -27,7 +27,10 @@ app.conf.update(
 def _configure_from_settings(sender: Celery, **kwargs: object) -> None:
     from django.conf import settings
 
-    app.conf.broker_transport_options = {"visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT}
+    if settings.CELERY_BROKER_URL.startswith(("redis", "rediss")):
+        # Redis redelivers a task that a dead worker never acknowledged after this many seconds.
+        # (The embedded SQLAlchemy transport passes its options to create_engine: none there.)
+        app.conf.broker_transport_options = {"visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT}
     app.conf.beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")
     app.conf.beat_schedule = {
         "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": float(settings.JOB_SWEEP_SECONDS)},

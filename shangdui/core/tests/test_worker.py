@@ -48,8 +48,8 @@ def _database_url() -> str:
 
 
 class Worker:
-    def __init__(self, name: str, *, beat: bool = False) -> None:
-        env = dict(os.environ, CELERY_BROKER_URL=REDIS_URL, DATABASE_URL=_database_url(),
+    def __init__(self, name: str, *, beat: bool = False, broker_url: str = REDIS_URL) -> None:
+        env = dict(os.environ, CELERY_BROKER_URL=broker_url, DATABASE_URL=_database_url(),
                    SHANGDUI_DATA_DIR=str(settings.DATA_DIR), SHANGDUI_BROKER_VISIBILITY_TIMEOUT="5",
                    SHANGDUI_JOB_STALE_SECONDS="4", SHANGDUI_JOB_SWEEP_SECONDS="2",
                    DJANGO_SETTINGS_MODULE="shangdui.settings")
@@ -134,6 +134,31 @@ def test_job_runs_end_to_end_on_a_real_worker(world: Any, broker: Any) -> None:
     assert done.status == "done", done.error
     assert done.result["created"] == 30 and done.progress == 100 and done.attempts == 1
     assert Member.objects.filter(organization=world.org, user__username__startswith="user").count() == 30
+
+
+@pytest.fixture
+def embedded_broker(tmp_path: Path) -> Iterator[str]:
+    """The single-machine default: kombu's SQLAlchemy transport on a SQLite file, no service needed."""
+    from shangdui.celery import app
+
+    url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    old = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
+    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = url, False, {}
+    _reset_connections(app)
+    yield url
+    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = old
+    _reset_connections(app)
+
+
+def test_job_runs_on_the_embedded_broker(world: Any, embedded_broker: str) -> None:
+    worker = Worker("embedded", broker_url=embedded_broker)
+    try:
+        job = _enqueue_import(world, 10)
+        done = _wait(job.pk, lambda j: j.status in ("done", "failed"), 90)
+    finally:
+        worker.stop()
+    assert done.status == "done", done.error
+    assert done.result["created"] == 10
 
 
 def test_worker_killed_mid_job_completes_exactly_once(world: Any, broker: Any) -> None:
