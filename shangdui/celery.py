@@ -34,6 +34,7 @@ def _configure_from_settings(sender: Celery, **kwargs: object) -> None:
     app.conf.beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")
     app.conf.beat_schedule = {
         "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": float(settings.JOB_SWEEP_SECONDS)},
+        "work-reminders": {"task": "shangdui.work.tasks.remind", "schedule": 60.0},
     }
 
 

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shangdui.org.forms import WEEKDAYS, StrengthsField
-from shangdui.org.models import Member
-from shangdui.work.models import Plan, Stage, Task
+from shangdui.org.models import Department, Member
+from shangdui.work.models import Plan, ReminderChannel, Stage, Task
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -126,6 +126,28 @@ class ItemMoveForm(forms.Form):
         member = self.fields["member"]
         assert isinstance(member, forms.ModelChoiceField)
         member.queryset = members
+
+
+class ReminderChannelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReminderChannel.Kind.choices)
+    webhook_url = forms.URLField(label=_("Webhook URL"), max_length=500, required=False, assume_scheme="https",
+                                 help_text=_("The group robot's address; not needed for e-mail."))
+    secret = forms.CharField(label=_("Signing secret"), max_length=200, required=False,
+                             help_text=_("DingTalk “SEC…” or Feishu signature key, if the robot uses signing."))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False,
+                                        help_text=_("Empty: everyone in the company."))
+    morning_at = forms.TimeField(label=_("Today's list at"), required=False, initial="09:00",
+                                 widget=forms.TimeInput(attrs={"type": "time"}))
+    evening_at = forms.TimeField(label=_("Missing daily summary at"), required=False, initial="18:00",
+                                 widget=forms.TimeInput(attrs={"type": "time"}))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = Department.objects.filter(organization_id=organization_id)
 
 
 def parse_day(value: str | None, default: dt.date) -> dt.date:

@@ -227,3 +227,72 @@ class DailySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.date}"
+
+
+class ReminderChannel(models.Model):
+    """Where reminders go: a DingTalk / WeCom / Feishu group robot, or e-mail to each member."""
+
+    class Kind(models.TextChoices):
+        DINGTALK = "dingtalk", _("DingTalk robot")
+        WECOM = "wecom", _("WeCom robot")
+        FEISHU = "feishu", _("Feishu robot")
+        EMAIL = "email", _("E-mail")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="reminder_channels")
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="reminder_channels", verbose_name=_("department"),
+                                   help_text=_("Empty: everyone in the company."))
+    morning_at = models.TimeField(_("today's list at"), null=True, blank=True)
+    evening_at = models.TimeField(_("missing daily summary at"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder channel")
+        verbose_name_plural = _("reminder channels")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="email") | ~Q(webhook_url=""), name="reminder_channel_has_url"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person on one occasion; the unique constraint makes it exactly once."""
+
+    class Occasion(models.TextChoices):
+        TODAY_LIST = "today_list", _("Today's list")
+        SUMMARY_MISSING = "summary_missing", _("Daily summary not submitted")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    channel = models.ForeignKey(ReminderChannel, on_delete=models.CASCADE, related_name="deliveries")
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    date = models.DateField(_("date"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "occasion", "date", "member"],
+                                               name="reminder_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.occasion} {self.date} {self.member}"

@@ -31,6 +31,7 @@ from shangdui.work.models import (
     DailySummary,
     Leave,
     Plan,
+    ReminderChannel,
     ScheduleItem,
     Stage,
     Task,
@@ -437,3 +438,26 @@ def schedule_replan(*, organization: Organization, today: dt.date | None = None,
         "unplaced": len(unplaced), "tasks": len(tasks), "members": len(members), "start": today.isoformat(),
         "days": days,
     }
+
+
+# --- reminders -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def reminder_channel_create(*, actor: Member, name: str, kind: str, webhook_url: str = "", secret: str = "",
+                            department: Any = None, morning_at: dt.time | None = None,
+                            evening_at: dt.time | None = None, is_active: bool = True) -> ReminderChannel:
+    if kind != ReminderChannel.Kind.EMAIL and not webhook_url.startswith(("https://", "http://")):
+        raise ValidationError({"webhook_url": _("Enter the robot's webhook URL.")})
+    if department is not None and department.organization_id != actor.organization_id:
+        raise ValidationError({"department": _("Unknown department.")})
+    channel = ReminderChannel.objects.create(
+        organization_id=actor.organization_id, name=name, kind=kind, webhook_url=webhook_url, secret=secret.strip(),
+        department=department, morning_at=morning_at, evening_at=evening_at, is_active=is_active)
+    audit(action=AuditLog.Action.CREATE, organization=actor.organization, actor=actor.user, target=channel)
+    return channel
+
+
+@transaction.atomic
+def reminder_channel_delete(*, actor: Member, channel: ReminderChannel) -> None:
+    audit(action=AuditLog.Action.DELETE, organization=actor.organization, actor=actor.user, target=channel)
+    channel.delete()

@@ -26,11 +26,12 @@ from shangdui.work.forms import (
     ItemMoveForm,
     LeaveForm,
     PlanForm,
+    ReminderChannelForm,
     SummaryForm,
     TaskForm,
     parse_day,
 )
-from shangdui.work.models import CalendarFeed, DailySummary, Plan, Task
+from shangdui.work.models import CalendarFeed, DailySummary, Plan, ReminderChannel, ReminderDelivery, Task
 
 
 def _viewer(request: HttpRequest) -> Member:
@@ -398,3 +399,42 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect(f"{reverse('work:plan_detail', args=[task.plan_id])}?view={request.POST.get('view', 'board')}")
+
+
+# --- reminders -------------------------------------------------------------------------------------
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """Reminder channels (robots, e-mail) and the recent deliveries, failures included."""
+    viewer = _viewer(request)
+    if not access.is_manager(viewer):
+        raise _refuse(request, "reminder settings")
+    form = ReminderChannelForm(request.POST or None, organization_id=viewer.organization_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_channel_create(actor=viewer, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Reminder channel added."))
+            return redirect("work:reminder_settings")
+    return render(request, "work/reminders.html", {
+        "form": form,
+        "channels": ReminderChannel.objects.filter(organization_id=viewer.organization_id).select_related(
+            "department"),
+        "deliveries": ReminderDelivery.objects.filter(organization_id=viewer.organization_id).select_related(
+            "channel", "member")[:50],
+    })
+
+
+@member_required
+@require_POST
+def reminder_channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    channel = ReminderChannel.objects.filter(organization_id=viewer.organization_id, pk=pk).first()
+    if channel is None or not access.is_manager(viewer):
+        raise refuse(viewer, what="reminder channel", object_id=pk, request=request)
+    services.reminder_channel_delete(actor=viewer, channel=channel)
+    messages.success(request, _("Reminder channel removed."))
+    return redirect("work:reminder_settings")

@@ -13,7 +13,7 @@ from typing import Any
 from shangdui.core.models import Job
 from shangdui.core.testing import everyone, expect
 from shangdui.work import services
-from shangdui.work.models import Plan, ScheduleItem, Task
+from shangdui.work.models import Plan, ReminderChannel, ScheduleItem, Task
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -43,6 +43,11 @@ def _run(w: Any) -> Job:
                               result={"placed": 1, "tasks": 1, "members": 1, "solver": "greedy"})
 
 
+def _robot(w: Any) -> ReminderChannel:
+    return ReminderChannel.objects.create(organization=w.org, name="运营群", kind="wecom",
+                                          webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+
+
 OWN = expect(302, 302, 404, 404, 404, 404, 404)
 MANAGERS = expect(302, 404, 404, 200, 200, 404, 200)
 PLAN_VIEW = expect(302, 200, 404, 200, 200, 404, 404)
@@ -60,6 +65,9 @@ PAGES: dict[str, Any] = {
     "work:summary_list": ("get", lambda w: "/work/summaries/", {}, MANAGERS),
     "work:weekly": ("get", lambda w: f"/work/weekly/?member={w.member.pk}", {}, SCHEDULE_VIEW),
     "work:leave_create": ("get", lambda w: "/work/leave/new/", {}, everyone(200)),
+    "work:reminder_settings": ("get", lambda w: "/work/reminders/", {}, MANAGERS),
+    "work:reminder_channel_delete": ("post", lambda w: f"/work/reminders/{_robot(w).pk}/delete/", {},
+                                     expect(302, 404, 404, 302, 302, 404, 404)),
     "work:team": ("get", lambda w: "/work/team/", {}, MANAGERS),
     "work:team_run": ("post", lambda w: "/work/team/run/", {}, expect(302, 404, 404, 302, 302, 404, 302)),
     "work:team_run_status": ("get", lambda w: f"/work/team/run/{_run(w).pk}/", {}, PLAN_EDIT),
