@@ -87,7 +87,7 @@ def goal_propose(*, actor: Member, organization: Organization, member: Member | 
 @transaction.atomic
 def goal_update(*, actor: Member, goal: Goal, **fields: Any) -> Goal:
     """Edit a goal still under discussion; the other side must confirm again."""
-    goal = Goal.objects.select_for_update().select_related("member", "department").get(pk=goal.pk)
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("member", "department").get(pk=goal.pk)
     if goal.state != Goal.State.PROPOSED:
         raise ValidationError(_("An agreed goal changes only through a change both sides confirm."))
     side = _side(actor, goal)
@@ -119,7 +119,7 @@ def goal_comment(*, actor: Member, goal: Goal, text: str) -> GoalComment:
 @transaction.atomic
 def goal_confirm(*, actor: Member, goal: Goal) -> Goal:
     """Confirm one's side; when both sides have, the goal is agreed."""
-    goal = Goal.objects.select_for_update().select_related("member", "department").get(pk=goal.pk)
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("member", "department").get(pk=goal.pk)
     if goal.state != Goal.State.PROPOSED:
         raise ValidationError(_("This goal is already agreed."))
     side = _side(actor, goal)
@@ -177,8 +177,8 @@ def _parse(key: str, value: Any) -> Any:
 
 @transaction.atomic
 def goalchange_confirm(*, actor: Member, change: GoalChange) -> GoalChange:
-    change = GoalChange.objects.select_for_update().select_related("goal__member", "goal__department").get(
-        pk=change.pk)
+    change = (GoalChange.objects.select_for_update(of=("self",))
+              .select_related("goal__member", "goal__department").get(pk=change.pk))
     if change.state != GoalChange.State.OPEN:
         raise ValidationError(_("This change is no longer open."))
     goal = change.goal

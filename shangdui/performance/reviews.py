@@ -66,7 +66,8 @@ def reviewcycle_create(*, actor: Member, organization: Organization, name: str, 
 
 
 def _locked(review_id: int) -> Review:
-    return Review.objects.select_for_update().select_related("member", "cycle", "organization").get(pk=review_id)
+    return (Review.objects.select_for_update(of=("self",)).select_related("member", "cycle", "organization")
+            .get(pk=review_id))
 
 
 @transaction.atomic
