@@ -75,6 +75,8 @@ class MemberCreateForm(MemberProfileForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Member.Role.choices)
+    is_inspector = forms.BooleanField(label=_("Inspector (reviews the conversations of the whole company)"),
+                                      required=False)
 
 
 class PayForm(forms.Form):

@@ -112,6 +112,8 @@ class Member(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # 质检员: works the queue of flagged conversations of the whole organization.
+    is_inspector = models.BooleanField(_("inspector"), default=False)
     # Pay: private to the member, their manager chain, the director and finance/HR.
     base_salary = models.DecimalField(
         _("base salary"), max_digits=12, decimal_places=2, null=True, blank=True,

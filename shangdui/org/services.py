@@ -247,9 +247,14 @@ def member_update(*, actor: Member, member: Member, **fields: Any) -> Member:
 
 
 @transaction.atomic
-def member_set_role(*, actor: Member, member: Member, role: str) -> Member:
+def member_set_role(*, actor: Member, member: Member, role: str, is_inspector: bool | None = None) -> Member:
     if role not in Member.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
+    if is_inspector is not None and is_inspector != member.is_inspector:
+        member.is_inspector = is_inspector
+        member.save(update_fields=["is_inspector"])
+        audit(action=AuditLog.Action.ROLE_CHANGE, organization=member.organization, actor=actor.user,
+              target=member, changes={"is_inspector": [not is_inspector, is_inspector]})
     if member.role == role:
         return member
     if member.role == Member.Role.DIRECTOR and not Member.objects.filter(

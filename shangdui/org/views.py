@@ -276,10 +276,11 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(viewer, pk, request=request)
     if not access.can_change_roles(viewer):
         raise _refuse(request, "role change")
-    form = RoleForm(request.POST or None, initial={"role": member.role})
+    form = RoleForm(request.POST or None, initial={"role": member.role, "is_inspector": member.is_inspector})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_set_role(actor=viewer, member=member, role=form.cleaned_data["role"])
+            services.member_set_role(actor=viewer, member=member, role=form.cleaned_data["role"],
+                                     is_inspector=form.cleaned_data["is_inspector"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

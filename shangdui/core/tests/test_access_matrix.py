@@ -204,7 +204,12 @@ def test_api(persona: str, world: Any, client: Any) -> None:
         _client_for(persona, world, client)
         url = url_of(world)
         kwargs: dict[str, Any] = {"content_type": "application/json"}
-        if body is not None:
+        if body is not None and body.get("multipart"):
+            # File uploads: each persona uploads a recording for themselves.
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            kwargs = {"data": {"file": SimpleUploadedFile("visit.wav", b"RIFF0000WAVE"), "channel": "face_to_face"}}
+        elif body is not None:
             kwargs["data"] = body
         response = getattr(client, method.lower())(url, **kwargs)
         if response.status_code != expected[persona]:

@@ -78,3 +78,12 @@ def test_username_rules(world: Any) -> None:
     assert "username" in info.value.message_dict
     with pytest.raises(ValidationError):
         services.member_create(actor=world.director, organization=world.org, username="a b", name="x")
+
+
+def test_inspector_flag_is_set_by_the_director_and_audited(world: Any, login: Any) -> None:
+    client = login(world.director)
+    response = client.post(f"/org/members/{world.finance.pk}/role/", {"role": "finance", "is_inspector": "on"})
+    assert response.status_code == 302
+    world.finance.refresh_from_db()
+    assert world.finance.is_inspector
+    assert AuditLog.objects.filter(action="role_change", changes__is_inspector=[False, True]).exists()
