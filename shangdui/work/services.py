@@ -342,8 +342,22 @@ def schedule_request(*, organization: Organization, actor: Member | None = None)
                        created_by=actor.user if actor is not None else None)
 
 
+Routine = tuple[int, int, dt.date, float]  # (task id, member id, date, hours) of a recurring task
+
+
+def _occurs(task: Task, day: dt.date) -> bool:
+    if task.due is not None and day > task.due:
+        return False
+    if task.recurrence == Task.Recurrence.DAILY:
+        return True
+    if task.recurrence == Task.Recurrence.WEEKLY:
+        return day.weekday() in (task.recurrence_weekdays or [0])
+    anchor = task.created_at.date() if task.created_at else day
+    return day.day == anchor.day
+
+
 def _engine_inputs(organization: Organization, today: dt.date) -> tuple[
-        list[scheduling.Member], list[scheduling.Task], int, dict[int, Task]]:
+        list[scheduling.Member], list[scheduling.Task], int, dict[int, Task], list[Routine], dict[int, str]]:
     tasks = {t.pk: t for t in Task.objects.filter(
         organization=organization, status__in=Task.OPEN, plan__is_template=False,
         plan__status__in=(Plan.Status.ACTIVE, Plan.Status.DRAFT),
@@ -383,6 +397,26 @@ def _engine_inputs(organization: Organization, today: dt.date) -> tuple[
             organization=organization, task__isnull=True, done=False, date__gte=today,
             member_id__in=pool).values_list("member_id", "date", "hours"):
         load[member_id][date] += float(hours)
+    # Recurring tasks (每日数据复盘) are routine: their hours are booked on each occurrence day of each
+    # assignee, as load the engine plans around, and written as schedule items.
+    routine: list[Routine] = []
+    routine_unplaced: dict[int, str] = {}
+    member_rows = {m.pk: m for m in members_qs}
+    kept = set(ScheduleItem.objects.filter(task_id__in=tasks, date__gte=today).filter(
+        Q(done=True) | Q(pinned=True)).values_list("task_id", "member_id", "date"))
+    for t in [t for t in tasks.values() if t.recurrence]:
+        people = [a for a in t.assignees.all() if a.pk in member_rows]
+        if not people:
+            routine_unplaced[t.pk] = scheduling.Reason.UNKNOWN_MEMBER
+            continue
+        for person in people:
+            for offset in range(days):
+                day = today + dt.timedelta(days=offset)
+                if (day.weekday() not in (person.working_days or []) or day in leave.get(person.pk, ())
+                        or not _occurs(t, day) or (t.pk, person.pk, day) in kept):
+                    continue
+                routine.append((t.pk, person.pk, day, float(t.estimate_hours)))
+                load[person.pk][day] += float(t.estimate_hours)
     members = [
         scheduling.Member(
             id=m.pk, name=m.name, weekdays=frozenset(m.working_days or []), daily_hours=float(m.daily_hours),
@@ -392,6 +426,8 @@ def _engine_inputs(organization: Organization, today: dt.date) -> tuple[
     ]
     engine_tasks = []
     for t in tasks.values():
+        if t.recurrence:
+            continue
         engine_tasks.append(scheduling.Task(
             id=t.pk, title=t.title, hours=float(t.estimate_hours), due=t.due, priority=t.priority,
             required={str(k): int(v) for k, v in (t.required_strengths or {}).items()},
@@ -400,7 +436,7 @@ def _engine_inputs(organization: Organization, today: dt.date) -> tuple[
             started_by=started_by.get(t.pk) if not t.assignees.all() else None,
             done_hours=min(done_hours.get(t.pk, 0.0), float(t.estimate_hours)),
             pins=tuple(pins.get(t.pk, ()))))
-    return members, engine_tasks, days, tasks
+    return members, engine_tasks, days, tasks, routine, routine_unplaced
 
 
 def schedule_replan(*, organization: Organization, today: dt.date | None = None,
@@ -416,23 +452,29 @@ def schedule_replan(*, organization: Organization, today: dt.date | None = None,
     today = today or timezone.localdate()
     report: Callable[[int, int, str], None] = progress or (lambda done, total, message: None)
     report(5, 100, _("Collecting tasks and members"))
-    members, engine_tasks, days, tasks = _engine_inputs(organization, today)
+    members, engine_tasks, days, tasks, routine, routine_unplaced = _engine_inputs(organization, today)
     report(20, 100, _("Solving"))
     result = scheduling.schedule(members, engine_tasks, today, days, time_limit_s=time_limit_s, num_workers=2,
                                  mode=mode)
     report(80, 100, _("Writing schedules"))
     unplaced = {u.task_id: u for u in result.unplaced}
+    for task_id, code in routine_unplaced.items():
+        unplaced[task_id] = scheduling.Unplaced(task_id, code, _("A recurring task needs an assignee."))
     with transaction.atomic():
         ScheduleItem.objects.filter(organization=organization, task__isnull=False, done=False, pinned=False).delete()
         ScheduleItem.objects.bulk_create([
             ScheduleItem(organization=organization, member_id=p.member_id, date=p.date, task_id=p.task_id,
                          hours=_hours(p.hours), reason=p.reason[:200])
             for p in result.placements if not p.pinned and p.task_id in tasks
+        ] + [
+            ScheduleItem(organization=organization, member_id=member_id, date=day, task_id=task_id,
+                         hours=_hours(hours), reason=_("Routine task"))
+            for task_id, member_id, day, hours in routine
         ])
         Task.objects.filter(organization=organization).exclude(pk__in=list(unplaced)).exclude(
             unplaced_code="").update(unplaced_code="", unplaced_detail="")
-        for task_id, u in unplaced.items():
-            Task.objects.filter(pk=task_id).update(unplaced_code=u.code[:30], unplaced_detail=u.reason[:200])
+        for unplaced_id, u in unplaced.items():
+            Task.objects.filter(pk=unplaced_id).update(unplaced_code=u.code[:30], unplaced_detail=u.reason[:200])
     return {
         "solver": result.solver, "status": result.status, "placed": len(tasks) - len(unplaced),
         "unplaced": len(unplaced), "tasks": len(tasks), "members": len(members), "start": today.isoformat(),

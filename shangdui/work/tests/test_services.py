@@ -149,3 +149,24 @@ def test_replan_command_runs_the_service(world: Any) -> None:
     out = StringIO()
     call_command("replan", "org-a", "--time-limit", "1", stdout=out)
     assert "1/1 tasks placed" in out.getvalue()
+
+
+def test_recurring_task_books_each_occurrence_and_leaves_room_for_other_work(world: Any) -> None:
+    plan = make_plan(world)
+    daily = make_task(world, plan, "每日数据复盘", hours="1", assignees=[world.member], recurrence="daily",
+                      due=MONDAY + dt.timedelta(days=13))
+    weekly = make_task(world, plan, "周会", hours="2", assignees=[world.member], recurrence="weekly",
+                       recurrence_weekdays=[2])
+    nobody = make_task(world, plan, "例行巡店", hours="1", recurrence="daily")
+    big = make_task(world, plan, "大图", hours="35", assignees=[world.member], due=MONDAY + dt.timedelta(days=4))
+    replan(world)
+    days = sorted(ScheduleItem.objects.filter(task=daily).values_list("date", flat=True))
+    assert len(days) == 10 and all(d.weekday() < 5 for d in days)  # two working weeks, until the due date
+    assert all(d.weekday() == 2 for d in ScheduleItem.objects.filter(task=weekly).values_list("date", flat=True))
+    nobody.refresh_from_db()
+    assert nobody.unplaced_code == "unknown_member"
+    # Monday–Friday Alice has 40 h; 7 h of routine leave 33 h, so the 35 h task does not fit.
+    big.refresh_from_db()
+    first_week = ScheduleItem.objects.filter(member=world.member, date__lte=MONDAY + dt.timedelta(days=4))
+    assert big.unplaced_code == "no_capacity"
+    assert sum(i.hours for i in first_week) <= Decimal("40")
