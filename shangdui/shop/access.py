@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from shangdui.org.access import refuse
 from shangdui.org.models import Member
-from shangdui.shop.models import Shop
+from shangdui.shop.models import ShippingBatch, Shop
 from shangdui.shop.selectors import shops_visible
 
 
@@ -31,3 +31,24 @@ def get_shop_importable_for_user(viewer: Member, pk: object, *, request: HttpReq
     if not can_import_orders(viewer):
         raise refuse(viewer, what="shop import", object_id=pk, request=request)
     return shop
+
+
+def can_ship(viewer: Member) -> bool:
+    """Shipping batches: the director, managers who see every shop, members of a logistics department."""
+    from shangdui.shop.selectors import sees_all_shops
+
+    if viewer.role == Member.Role.FINANCE:
+        return False
+    if viewer.department_id and viewer.department.kind == "logistics":  # type: ignore[union-attr]
+        return True
+    return viewer.role in (Member.Role.DIRECTOR, Member.Role.MANAGER) and sees_all_shops(viewer)
+
+
+def get_batch_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> ShippingBatch:
+    try:
+        if not can_ship(viewer):
+            raise ShippingBatch.DoesNotExist
+        return ShippingBatch.objects.select_related("shop").get(organization_id=viewer.organization_id,
+                                                               pk=int(str(pk)))
+    except (ShippingBatch.DoesNotExist, ValueError):
+        raise refuse(viewer, what="shipping batch", object_id=pk, request=request) from None

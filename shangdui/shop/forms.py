@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangdui.shop.models import Shop
+from shangdui.org.models import Member
+from shangdui.shop.models import Carrier, Shop
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
@@ -40,3 +41,25 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shop"].choices = [("", _("All shops")), *[(s.pk, s.name) for s in shops]]  # type: ignore[attr-defined]
         self.fields["platform"].choices = [("", _("All platforms")), *Shop.Platform.choices]  # type: ignore[attr-defined]
+
+
+class ShippingBatchForm(forms.Form):
+    shop = forms.TypedChoiceField(label=_("Shop"), required=False, coerce=int, empty_value=None)
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=Carrier.choices)
+
+    def __init__(self, *args: Any, shops: list[Shop], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].choices = [("", _("All shops")), *[(s.pk, s.name) for s in shops]]  # type: ignore[attr-defined]
+
+
+class PackerForm(forms.Form):
+    packer = forms.ModelChoiceField(label=_("Packer"), queryset=Member.objects.none())
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["packer"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+            organization_id=organization_id, is_active=True).order_by("name")
+
+
+class TrackingUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tracking numbers from the carrier (.csv or .xlsx with 订单号 and 运单号)"))

@@ -144,3 +144,48 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.sku or self.product_id
+
+
+class Carrier(models.TextChoices):
+    SF = "sf", _("SF Express")
+    ZTO = "zto", _("ZTO Express")
+    YTO = "yto", _("YTO Express")
+    YUNDA = "yunda", _("Yunda Express")
+
+
+class ShippingBatch(models.Model):
+    """Paid, unshipped orders gathered to be packed and handed to one carrier."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="shipping_batches")
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("shop"))
+    carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier.choices)
+    created_by = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shipping batch")
+        verbose_name_plural = _("shipping batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_carrier_display()} #{self.pk}"
+
+
+class Waybill(models.Model):
+    """One order of a shipping batch: its parcel, packer and, once imported back, tracking number."""
+
+    batch = models.ForeignKey(ShippingBatch, on_delete=models.CASCADE, related_name="waybills")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="waybill", verbose_name=_("order"))
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    packer = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("packer"))
+    packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waybill")
+        verbose_name_plural = _("waybills")
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch} · {self.order.order_id}"

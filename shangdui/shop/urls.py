@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangdui.shop import views
+from shangdui.shop import views, views_shipping
 
 app_name = "shop"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
     path("orders/", views.order_list, name="order_list"),
     path("<int:pk>/import/", views.order_import, name="order_import"),
+    path("shipping/", views_shipping.shipping_list, name="shipping_list"),
+    path("shipping/<int:pk>/", views_shipping.shipping_detail, name="shipping_detail"),
+    path("shipping/<int:pk>/export/", views_shipping.shipping_export, name="shipping_export"),
+    path("shipping/<int:pk>/labels/", views_shipping.shipping_labels, name="shipping_labels"),
+    path("shipping/<int:pk>/assign/", views_shipping.shipping_assign, name="shipping_assign"),
+    path("shipping/<int:pk>/tracking/", views_shipping.shipping_tracking, name="shipping_tracking"),
 ]

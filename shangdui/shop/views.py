@@ -24,7 +24,7 @@ from shangdui.shop.models import Shop
 def shop_list(request: HttpRequest) -> HttpResponse:
     viewer: Member = request.member  # type: ignore[attr-defined]
     shops = selectors.shops_visible(viewer).select_related("department")
-    return render(request, "shop/shop_list.html", {"shops": shops,
+    return render(request, "shop/shop_list.html", {"shops": shops, "can_ship": access.can_ship(viewer),
                                                    "can_import": access.can_import_orders(viewer)})
 
 

@@ -17,7 +17,32 @@ def _ops_shop(w: Any) -> int:
     return int(w.shop.pk)
 
 
+def _batch(w: Any) -> int:
+    from shangdui.shop.models import Order, ShippingBatch, Waybill
+
+    existing = Waybill.objects.filter(order__organization=w.org, order__order_id="A1").first()
+    if existing is not None:
+        return int(existing.batch_id)
+    order = Order.objects.create(organization=w.org, shop=w.shop, platform="taobao", order_id="A1",
+                                 order_date="2026-11-01", paid_at="2026-11-01T10:00:00+08:00",
+                                 paid_amount="10.00", receiver_name="收货人",
+                                 receiver_address="浙江省杭州市西湖区文三路1号")
+    batch = ShippingBatch.objects.create(organization=w.org, carrier="sf")
+    Waybill.objects.create(batch=batch, order=order)
+    return int(batch.pk)
+
+
+SHIPPERS = expect(302, 404, 404, 200, 200, 404, 404)  # director and managers who see every shop
+
 PAGES: dict[str, Any] = {
+    "shop:shipping_list": ("get", lambda w: "/shops/shipping/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
+    "shop:shipping_detail": ("get", lambda w: f"/shops/shipping/{_batch(w)}/", {}, SHIPPERS),
+    "shop:shipping_export": ("post", lambda w: f"/shops/shipping/{_batch(w)}/export/", {}, SHIPPERS),
+    "shop:shipping_labels": ("post", lambda w: f"/shops/shipping/{_batch(w)}/labels/", {}, SHIPPERS),
+    "shop:shipping_assign": ("post", lambda w: f"/shops/shipping/{_batch(w)}/assign/", {},
+                             expect(302, 404, 404, 302, 302, 404, 404)),
+    "shop:shipping_tracking": ("post", lambda w: f"/shops/shipping/{_batch(w)}/tracking/", {},
+                               expect(302, 404, 404, 302, 302, 404, 404)),
     "shop:shop_list": ("get", lambda w: "/shops/", {}, everyone(200)),
     "shop:dashboard": ("get", lambda w: f"/shops/dashboard/?shop={_ops_shop(w)}&period=week", {},
                        expect(302, 200, 200, 200, 200, 200, 404)),
