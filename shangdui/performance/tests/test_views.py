@@ -87,3 +87,19 @@ def test_manager_home_lists_overdue_one_on_ones(world: Any, login: Any) -> None:
     body = login(world.manager).get("/performance/").content.decode()
     assert 'data-testid="manager-home"' in body and "Alice" in body
     assert 'data-testid="manager-home"' not in login(world.member).get("/performance/").content.decode()
+
+
+def test_pay_pages_have_query_budgets(world: Any, login: Any, django_assert_max_num_queries: Any) -> None:
+    """Run and statement pages stay flat however many members there are (no N+1)."""
+    commission_plan(world, world.member)
+    base_plans_for_everyone(world)
+    make_order(world.shop, "Q1", "100.00")
+    run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
+    statement = run.statements.get(member=world.member)
+    client = login(world.finance)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/performance/pay/runs/{run.pk}/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/performance/pay/statements/{statement.pk}/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/performance/pay/").status_code == 200
