@@ -14,7 +14,6 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,20 +222,27 @@ class Progress:
     evidence: dict[str, Any]
 
 
-def goal_progress(goal: Goal, today: dt.date | None = None) -> Progress:
-    """Live progress of a goal from its measure's data (up to ``today``)."""
+def goal_progress(goal: Goal, today: dt.date | None = None,
+                  cache: dict[Any, Any] | None = None) -> Progress:
+    """Live progress of a goal from its measure's data (up to ``today``).
+
+    ``cache`` (shared across calls by ``goals_with_progress``) keeps the per-shop sales of each
+    period and the shops of each team, so a page of goals costs one query per distinct period.
+    """
     today = today or timezone.localdate()
     end = min(goal.period_end, today) + dt.timedelta(days=1)
     evidence: dict[str, Any] = {}
     if goal.measure == Goal.Measure.NET_SALES:
         shop_ids = [int(i) for i in goal.shop_ids]
         if not shop_ids and goal.department_id is not None:
-            shop_ids = list(apps.get_model("shop", "Shop").objects.filter(
-                organization_id=goal.organization_id, department_id=goal.department_id).values_list("id", flat=True))
+            shop_ids = _cached(cache, ("shops", goal.department_id), lambda: list(
+                apps.get_model("shop", "Shop").objects.filter(
+                    organization_id=goal.organization_id, department_id=goal.department_id).values_list(
+                    "id", flat=True)))
         try:
-            rows = selectors.settled_orders(goal.organization_id, goal.period_start, end).filter(
-                shop_id__in=shop_ids).aggregate(paid=Sum("paid_amount"), refunds=Sum("refund_amount"))
-            value = (rows["paid"] or Decimal(0)) - (rows["refunds"] or Decimal(0))
+            by_shop = _cached(cache, ("sales", goal.organization_id, goal.period_start, end),
+                              lambda: selectors.sales_by_shop(goal.organization_id, goal.period_start, end))
+            value = selectors.sales_for_shops(by_shop, shop_ids).net
         except LookupError:
             value = Decimal(0)
         evidence = {"shop_ids": shop_ids}
@@ -248,6 +254,19 @@ def goal_progress(goal: Goal, today: dt.date | None = None) -> Progress:
         value = goal.manual_value
     ratio = tiers.money(value * 100 / goal.target) if goal.target else Decimal(0)
     return Progress(value=tiers.money(value), ratio=ratio, evidence=evidence)
+
+
+def _cached(cache: dict[Any, Any] | None, key: Any, make: Any) -> Any:
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def goals_with_progress(goal_list: list[Goal], today: dt.date | None = None) -> list[tuple[Goal, Progress]]:
+    cache: dict[Any, Any] = {}
+    return [(goal, goal_progress(goal, today, cache)) for goal in goal_list]
 
 
 def _members_of(goal: Goal) -> list[int]:

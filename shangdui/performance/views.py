@@ -45,7 +45,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _with_progress(goal_list: list[Goal]) -> list[tuple[Goal, goals.Progress]]:
-    return [(goal, goals.goal_progress(goal)) for goal in goal_list]
+    return goals.goals_with_progress(goal_list)
 
 
 @member_required

@@ -142,3 +142,16 @@ def test_meeting_problems_tracked_until_closed(world: Any) -> None:
     people.meetingitem_set_state(actor=world.manager, item=item, state="closed")
     item.refresh_from_db()
     assert item.closed_at is not None
+
+
+def test_goal_list_costs_one_sales_query_per_period(world: Any, login: Any,
+                                                    django_assert_max_num_queries: Any) -> None:
+    for index in range(8):
+        goal = _goal(world, title=f"目标{index}")
+        goals.goal_confirm(actor=world.member, goal=goal)
+    make_order(world.shop, "L1", "500.00")
+    listed = goals.goals_with_progress(goals.goals_for(world.manager), today=dt.date(2026, 10, 31))
+    assert [p.value for _g, p in listed] == [Decimal("500.00")] * 8
+    client = login(world.manager)
+    with django_assert_max_num_queries(15):
+        assert client.get("/performance/goals/").status_code == 200
