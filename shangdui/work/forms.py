@@ -128,6 +128,12 @@ class ItemMoveForm(forms.Form):
         member.queryset = members
 
 
+class NoteForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    date = forms.DateField(label=_("Day"), required=False, widget=DATE)
+
+
 class ReminderChannelForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReminderChannel.Kind.choices)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shangdui.org.models import Member, Organization
 
@@ -296,3 +297,28 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.occasion} {self.date} {self.member}"
+
+
+class Note(models.Model):
+    """笔记: Markdown attached to a plan, a task or a day; ``search_text`` holds its jieba tokens."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notes", verbose_name=_("author"))
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="notes",
+                             verbose_name=_("plan"))
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="notes",
+                             verbose_name=_("task"))
+    date = models.DateField(_("day"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("notebook", "note")
+        verbose_name_plural = pgettext_lazy("notebook", "notes")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -30,6 +30,7 @@ from shangdui.work.models import (
     ChecklistItem,
     DailySummary,
     Leave,
+    Note,
     Plan,
     ReminderChannel,
     ScheduleItem,
@@ -503,3 +504,21 @@ def reminder_channel_create(*, actor: Member, name: str, kind: str, webhook_url:
 def reminder_channel_delete(*, actor: Member, channel: ReminderChannel) -> None:
     audit(action=AuditLog.Action.DELETE, organization=actor.organization, actor=actor.user, target=channel)
     channel.delete()
+
+
+# --- notes -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def note_save(*, author: Member, title: str, body: str = "", plan: Plan | None = None, task: Task | None = None,
+              date: dt.date | None = None, note: Note | None = None) -> Note:
+    from shangdui.work.notes import search_text
+
+    if task is not None:
+        plan = task.plan
+    if plan is not None and plan.organization_id != author.organization_id:
+        raise ValidationError({"plan": _("Unknown plan.")})
+    note = note or Note(organization_id=author.organization_id, author=author)
+    note.title, note.body, note.plan, note.task, note.date = title.strip(), body, plan, task, date
+    note.search_text = search_text(note.title, body)
+    note.save()
+    return note

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +20,13 @@ from shangdui.core.htmx import is_htmx, render_page
 from shangdui.core.models import Job
 from shangdui.org.access import managed_member_ids, refuse
 from shangdui.org.models import Member
-from shangdui.work import access, ics, selectors, services
+from shangdui.work import access, ics, notes, selectors, services
 from shangdui.work.forms import (
     ActualHoursForm,
     AdHocItemForm,
     ItemMoveForm,
     LeaveForm,
+    NoteForm,
     PlanForm,
     ReminderChannelForm,
     SummaryForm,
@@ -438,3 +440,68 @@ def reminder_channel_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.reminder_channel_delete(actor=viewer, channel=channel)
     messages.success(request, _("Reminder channel removed."))
     return redirect("work:reminder_settings")
+
+
+# --- notes -----------------------------------------------------------------------------------------
+
+@member_required
+@require_GET
+def note_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    query = request.GET.get("q", "").strip()[:100]
+    found = notes.visible_notes(viewer)
+    plan = None
+    if request.GET.get("plan"):
+        plan = access.get_plan_for_user(viewer, request.GET["plan"], request=request)
+        found = found.filter(Q(plan=plan) | Q(task__plan=plan))
+    if query:
+        found = notes.search(found, query)
+    return render_page(request, "work/notes.html", "work/partials/_notes.html", {
+        "notes": found[:100], "query": query, "plan": plan})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def note_create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    plan = access.get_plan_for_user(viewer, request.GET["plan"], request=request) if request.GET.get("plan") else None
+    task = access.get_task_for_user(viewer, request.GET["task"], request=request) if request.GET.get("task") else None
+    form = NoteForm(request.POST or None, initial={"date": None if plan or task else timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.note_save(author=viewer, plan=plan, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("work:note_detail", pk=note.pk)
+    return render(request, "work/form.html", {"form": form, "title": _("New note"), "testid": "note-form"})
+
+
+def _note_for(request: HttpRequest, pk: int) -> Any:
+    viewer = _viewer(request)
+    note = notes.visible_notes(viewer).filter(pk=pk).first()
+    if note is None:
+        raise refuse(viewer, what="note", object_id=pk, request=request)
+    return note
+
+
+@member_required
+@require_GET
+def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _note_for(request, pk)
+    return render(request, "work/note_detail.html", {"note": note, "html": notes.render(note.body),
+                                                     "can_edit": note.author_id == _viewer(request).id})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    note = _note_for(request, pk)
+    if note.author_id != viewer.id:
+        raise refuse(viewer, what="note edit", object_id=pk, request=request)
+    form = NoteForm(request.POST or None, initial={"title": note.title, "body": note.body, "date": note.date})
+    if request.method == "POST" and form.is_valid():
+        services.note_save(author=viewer, plan=note.plan, task=note.task, note=note, **form.cleaned_data)
+        return redirect("work:note_detail", pk=note.pk)
+    return render(request, "work/form.html", {"form": form, "title": note.title, "testid": "note-form"})

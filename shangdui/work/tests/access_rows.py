@@ -13,7 +13,7 @@ from typing import Any
 from shangdui.core.models import Job
 from shangdui.core.testing import everyone, expect
 from shangdui.work import services
-from shangdui.work.models import Plan, ReminderChannel, ScheduleItem, Task
+from shangdui.work.models import Note, Plan, ReminderChannel, ScheduleItem, Task
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -41,6 +41,10 @@ def _run(w: Any) -> Job:
     return Job.objects.create(organization=w.org, kind=services.REPLAN_KIND, status=Job.Status.DONE,
                               progress=100, created_by=w.manager.user,
                               result={"placed": 1, "tasks": 1, "members": 1, "solver": "greedy"})
+
+
+def _note(w: Any) -> Note:
+    return services.note_save(author=w.manager, plan=_plan(w), title="直通车复盘", body="**点击率**下降")
 
 
 def _robot(w: Any) -> ReminderChannel:
@@ -73,6 +77,11 @@ PAGES: dict[str, Any] = {
     "work:team_run_status": ("get", lambda w: f"/work/team/run/{_run(w).pk}/", {}, PLAN_EDIT),
     "work:member_week": ("get", lambda w: f"/work/members/{w.member.pk}/week/", {}, SCHEDULE_VIEW),
     "work:item_move": ("get", lambda w: f"/work/items/{_item(w).pk}/move/", {}, PLAN_EDIT),
+    "work:note_list": ("get", lambda w: f"/work/notes/?q=直通车&plan={_plan(w).pk}", {}, PLAN_VIEW),
+    "work:note_create": ("get", lambda w: "/work/notes/new/", {}, everyone(200)),
+    "work:note_detail": ("get", lambda w: f"/work/notes/{_note(w).pk}/", {}, PLAN_VIEW),
+    "work:note_edit": ("get", lambda w: f"/work/notes/{_note(w).pk}/edit/", {},
+                       expect(302, 404, 404, 200, 404, 404, 404)),
     "work:plan_list": ("get", lambda w: "/work/plans/", {}, everyone(200)),
     "work:plan_create": ("get", lambda w: "/work/plans/new/", {}, MANAGERS),
     "work:plan_detail": ("get", lambda w: f"/work/plans/{_plan(w).pk}/", {}, PLAN_VIEW),
