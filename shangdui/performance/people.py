@@ -75,12 +75,43 @@ def oneonone_record(*, actor: Member, one_on_one: OneOnOne, shared_notes: str, p
         raise PermissionError(_("Only the member's manager records the one-to-one."))
     one_on_one.shared_notes = shared_notes.strip()
     one_on_one.private_notes = private_notes.strip()
-    one_on_one.action_items = [a.strip() for a in (action_items or []) if a.strip()]
+    one_on_one.action_items = _action_tasks(actor, one_on_one, [a.strip() for a in (action_items or []) if a.strip()])
     one_on_one.held_at = held_at or one_on_one.held_at or timezone.now()
     one_on_one.save()
     audit(action=AuditLog.Action.UPDATE, organization=one_on_one.member.organization, actor=actor.user,
           target=one_on_one, changes={"held_at": [None, one_on_one.held_at]})
     return one_on_one
+
+
+def _action_tasks(actor: Member, one_on_one: OneOnOne, texts: list[str]) -> list[dict[str, Any]]:
+    """Each new action item becomes a task assigned to the member (so it lands in their 日程), in
+    the month's "one-to-one action items" plan; items recorded before keep their task."""
+    from decimal import Decimal
+
+    from shangdui.work import services as work_services
+    from shangdui.work.models import Plan
+
+    known = {a["text"]: a for a in one_on_one.action_items if isinstance(a, dict) and "text" in a}
+    today = timezone.localdate()
+    title = _("One-to-one action items %(month)s") % {"month": f"{today:%Y-%m}"}
+    plan: Plan | None = None
+    items = []
+    for text in texts:
+        if text in known:
+            items.append(known[text])
+            continue
+        if plan is None:
+            plan = Plan.objects.filter(organization_id=one_on_one.organization_id, title=title).first()
+            if plan is None:
+                plan = work_services.plan_create(actor=actor, organization=one_on_one.member.organization,
+                                                 title=title, start=today.replace(day=1),
+                                                 end=today + dt.timedelta(days=45), stages=[])
+        task = work_services.task_create(
+            actor=actor, plan=plan, title=text[:120], estimate_hours=Decimal("1"), due=today + dt.timedelta(days=7),
+            assignees=[one_on_one.member],
+            description=_("From the one-to-one of %(date)s") % {"date": f"{one_on_one.scheduled_for:%Y-%m-%d}"})
+        items.append({"text": text, "task_id": task.id})
+    return items
 
 
 @transaction.atomic

@@ -219,7 +219,7 @@ def oneonone_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise refuse(viewer, what="one-to-one", object_id=pk, request=request)
     form = OneOnOneRecordForm(request.POST or None, initial={
         "shared_notes": meeting.shared_notes, "private_notes": meeting.private_notes,
-        "action_items": "\n".join(meeting.action_items)})
+        "action_items": "\n".join(a["text"] for a in meeting.action_items if isinstance(a, dict))})
     if request.method == "POST" and private and form.is_valid():
         data = form.cleaned_data
         people.oneonone_record(actor=viewer, one_on_one=meeting, shared_notes=data["shared_notes"],

@@ -108,7 +108,15 @@ def test_one_on_ones_overdue_dashboard_and_private_notes(world: Any) -> None:
     now = timezone.now()
     held = people.oneonone_schedule(actor=world.manager, member=world.member, scheduled_for=now)
     people.oneonone_record(actor=world.manager, one_on_one=held, shared_notes="下周上新",
-                           private_notes="考虑调岗", held_at=now - dt.timedelta(days=3))
+                           private_notes="考虑调岗", held_at=now - dt.timedelta(days=3),
+                           action_items=["整理竞品价格表", ""])
+    from shangdui.work.models import Task
+
+    task = Task.objects.get(pk=held.action_items[0]["task_id"])
+    assert task.title == "整理竞品价格表" and list(task.assignees.all()) == [world.member]
+    people.oneonone_record(actor=world.manager, one_on_one=held, shared_notes="下周上新",
+                           action_items=["整理竞品价格表", "周五交方案"])
+    assert Task.objects.filter(organization=world.org).count() == 2  # the first item kept its task
     with pytest.raises(PermissionError):
         people.oneonone_record(actor=world.member, one_on_one=held, shared_notes="x")
     assert not people.can_see_private_notes(world.member, held)
