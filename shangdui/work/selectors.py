@@ -61,7 +61,9 @@ def my_day(member: Member, today: dt.date) -> dict[str, Any]:
         "done": sum((i.hours for i in today_items if i.done), Decimal("0")),
         "week": [{"date": start + dt.timedelta(days=d), "items": by_day.get(start + dt.timedelta(days=d), []),
                   "hours": sum((i.hours for i in by_day.get(start + dt.timedelta(days=d), [])), Decimal("0"))}
-                 for d in range(7) if start + dt.timedelta(days=d) > today],
+                 for d in range(7) if start + dt.timedelta(days=d) > today
+                 and (by_day.get(start + dt.timedelta(days=d))
+                      or (start + dt.timedelta(days=d)).weekday() in (member.working_days or []))],
     }
 
 
