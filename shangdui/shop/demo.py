@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangdui.org.models import Organization
+from shangdui.shop import summaries
 from shangdui.shop.importers import OrderLine as LineRecord
 from shangdui.shop.importers import OrderRecord
 from shangdui.shop.imports import ORDER_COLUMNS, order_rows
@@ -98,4 +99,5 @@ def demo_orders(*, organization: Organization, shops: list[Shop], seed: int = 20
     OrderLine.objects.bulk_create(
         [OrderLine(order=order, **dict(zip(line_names, line[1:], strict=True)))
          for order, lines in zip(orders, pending_lines, strict=True) for line in lines], batch_size=2000)
+    summaries.refresh(shop_ids=[s.pk for s in shops], start=today - dt.timedelta(days=DAYS), end=today)
     return len(orders)

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shangdui.org.models import Organization
+from shangdui.shop import summaries
 from shangdui.shop.importers import (
     PLATFORM_LABELS,
     Figures,
@@ -99,6 +100,8 @@ class _Stage:
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
+        self.span: tuple[Any, Any] = (None, None)
+        self.shop_ids: list[int] = []
 
     def create(self) -> None:
         self.drop()
@@ -162,6 +165,16 @@ class _Stage:
             cursor.execute(
                 f"DELETE FROM {STAGE_ORDERS} WHERE EXISTS (SELECT 1 FROM {order_table} o WHERE {key} "  # noqa: S608
                 f"AND o.fingerprint = {STAGE_ORDERS}.fingerprint)", [organization_id, platform])
+            # The days and shops whose daily summaries change: the new dates, and the old ones (and old
+            # shop) of orders that change, since an order may move day (paid later) or shop.
+            cursor.execute(
+                f"SELECT MIN(d), MAX(d) FROM (SELECT order_date AS d FROM {STAGE_ORDERS} UNION ALL "  # noqa: S608
+                f"SELECT o.order_date FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}) dates",
+                [organization_id, platform])
+            self.span = cursor.fetchone()
+            cursor.execute(f"SELECT DISTINCT o.shop_id FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}",  # noqa: S608
+                           [organization_id, platform])
+            self.shop_ids = sorted({shop_id, *(row[0] for row in cursor.fetchall())})
             names = [name for name, _ in ORDER_COLUMNS]
             updates = ", ".join(f"{n} = excluded.{n}" for n in [*names, "shop_id", "batch_id", "updated_at"]
                                 if n != "order_id")
@@ -245,6 +258,9 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
                                                platform=info.platform, job=job)
             counts = stage.merge(organization_id=organization.id, shop_id=shop.id, platform=info.platform,
                                  batch_id=batch.id)
+            start, end = (dt.date.fromisoformat(d) if isinstance(d, str) else d for d in stage.span)
+            if start is not None and end is not None:
+                summaries.refresh(shop_ids=stage.shop_ids, start=start, end=end)
             result = _result(file_name, info.platform, rows, figures, counts, errors, error_count)
             batch.result = {k: v for k, v in result.items() if k != "errors"}
             batch.save(update_fields=["result"])

@@ -64,7 +64,7 @@ def shipping_batch_create(*, actor: Member, shops: list[Shop], carrier: str) -> 
     encrypted = candidates.filter(receiver_encrypted=True).count()
     # Lock the orders in a fixed order so two people batching at once cannot take the same order twice
     # (and the one-to-one waybill makes a second claim fail on SQLite, which ignores the lock).
-    ids = list(candidates.filter(receiver_encrypted=False).order_by("pk").select_for_update()
+    ids = list(candidates.filter(receiver_encrypted=False).order_by("pk").select_for_update(of=("self",))
                .values_list("pk", flat=True)[:MAX_BATCH_ORDERS])
     if not ids:
         raise ValidationError(_("There are no paid, unshipped orders to ship."))

@@ -189,3 +189,44 @@ class Waybill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} · {self.order.order_id}"
+
+
+class SalesDay(models.Model):
+    """Figures of one shop on one day, kept by the import (``summaries.refresh``) so dashboards read
+    a few hundred rows instead of aggregating millions of orders."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=16, choices=Shop.Platform.choices)
+    day = models.DateField()
+    orders = models.IntegerField(default=0)
+    paid_orders = models.IntegerField(default=0)
+    paid_gmv = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+    refunds = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "platform", "day"], name="salesday_unique")]
+        indexes = [models.Index(fields=["organization", "day"], name="salesday_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day}"
+
+
+class ProductDay(models.Model):
+    """Sales of one product (by title) of one shop on one day, over paid orders."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=16, choices=Shop.Platform.choices)
+    day = models.DateField()
+    title = models.CharField(max_length=255)
+    quantity = models.IntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "platform", "day", "title"], name="productday_unique")]
+        indexes = [models.Index(fields=["organization", "day"], name="productday_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day} {self.title}"

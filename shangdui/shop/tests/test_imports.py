@@ -104,3 +104,28 @@ def test_cli_needs_an_organization_when_there_are_several(world: Any, tmp_path: 
     path.write_bytes(_taobao())
     with pytest.raises(CommandError, match="--org"):
         _cli("--shop", "新店", str(path))
+
+
+@pytest.mark.django_db
+def test_daily_summaries_follow_every_import(world: Any) -> None:
+    """The dashboard reads SalesDay/ProductDay; after imports that add, change and move orders between
+    days, they must equal the figures computed from the orders themselves."""
+    import datetime as dt
+
+    day1, day2 = "2026-11-01 10:00:00", "2026-11-03 10:00:00"
+    first = _taobao(f'="801",n,100.00,交易成功,张三,{HZ},{day1},{day1},玫瑰,1',
+                    f'="802",n,40.00,等待买家付款,张三,{HZ},{day1},,百合,1')
+    orders_import(organization=world.org, shop=world.shop, source=io.BytesIO(first))
+    # 802 gets paid two days later (moves from day 1 to day 3); 801 is refunded.
+    second = _taobao(f'="801",n,100.00,交易关闭,张三,{HZ},{day1},{day1},玫瑰,1',
+                     f'="802",n,40.00,交易成功,张三,{HZ},{day1},{day2},百合,2')
+    orders_import(organization=world.org, shop=world.shop, source=io.BytesIO(second))
+    period = selectors.Period(dt.date(2026, 10, 25), dt.date(2026, 11, 5))
+    data = selectors.dashboard_data(organization_id=world.org.id, shop_ids=[world.shop.id], platform="",
+                                    period=period)
+    truth = selectors.sales_figures(selectors.orders_in(organization_id=world.org.id, start=period.start,
+                                                        end=period.end))
+    assert data["figures"] == truth
+    assert {row["date"].day: row["paid_gmv"] for row in data["by_day"] if row["orders"]} == {
+        1: Decimal("100.00"), 3: Decimal("40.00")}
+    assert [(p["title"], p["quantity"]) for p in data["top_products"]] == [("玫瑰", 1), ("百合", 2)]

@@ -1,0 +1,39 @@
+"""Daily summaries (``SalesDay``, ``ProductDay``) rebuilt from the orders for a shop and a date range.
+
+Called in the same transaction as every write of orders (the import's merge, the demo loader), so
+dashboards that read the summaries always agree with the orders; ``sales-summary`` and the API read
+the orders themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from shangdui.shop.models import Order, OrderLine, ProductDay, SalesDay
+
+
+def refresh(*, shop_ids: list[int], start: dt.date, end: dt.date) -> None:
+    """Recompute the summaries of ``shop_ids`` for the days ``start``..``end`` (inclusive)."""
+    orders, lines = Order._meta.db_table, OrderLine._meta.db_table
+    sales, products = SalesDay._meta.db_table, ProductDay._meta.db_table
+    with connection.cursor() as cursor:
+        for shop_id in shop_ids:
+            window: list[int | dt.date] = [shop_id, start, end]
+            cursor.execute(f"DELETE FROM {sales} WHERE shop_id = %s AND day BETWEEN %s AND %s", window)  # noqa: S608
+            cursor.execute(f"DELETE FROM {products} WHERE shop_id = %s AND day BETWEEN %s AND %s", window)  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {sales} (organization_id, shop_id, platform, day, orders, paid_orders, "  # noqa: S608
+                "paid_gmv, refunds) SELECT organization_id, shop_id, platform, order_date, COUNT(*), "
+                "COUNT(paid_at), COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN paid_amount END), 0), "
+                "COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN refund_amount END), 0) "
+                f"FROM {orders} WHERE shop_id = %s AND order_date BETWEEN %s AND %s "
+                "GROUP BY organization_id, shop_id, platform, order_date", window)
+            cursor.execute(
+                f"INSERT INTO {products} (organization_id, shop_id, platform, day, title, quantity, amount, "  # noqa: S608
+                "orders) SELECT o.organization_id, o.shop_id, o.platform, o.order_date, l.title, SUM(l.quantity), "
+                f"SUM(l.amount), COUNT(DISTINCT o.id) FROM {lines} l JOIN {orders} o ON o.id = l.order_id "
+                "WHERE o.shop_id = %s AND o.order_date BETWEEN %s AND %s AND o.paid_at IS NOT NULL "
+                "AND l.title <> '' GROUP BY o.organization_id, o.shop_id, o.platform, o.order_date, l.title",
+                window)
