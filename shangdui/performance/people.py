@@ -124,6 +124,36 @@ def cadence_set(*, actor: Member, member: Member, per_month: int) -> OneOnOneCad
     return cadence
 
 
+def suggest_slots(manager: Member, member: Member, now: dt.datetime | None = None,
+                  count: int = 4) -> list[dt.datetime]:
+    """Next free slots (10:00 and 16:00 on the member's working days) without another one-to-one
+    of the manager within the hour."""
+    now = timezone.localtime(now or timezone.now())
+    busy = list(OneOnOne.objects.filter(manager=manager, scheduled_for__gte=now,
+                                        scheduled_for__lt=now + dt.timedelta(days=21)).values_list(
+        "scheduled_for", flat=True))
+    slots: list[dt.datetime] = []
+    day = now.date()
+    while len(slots) < count and day < now.date() + dt.timedelta(days=21):
+        if day.weekday() in (member.working_days or [0, 1, 2, 3, 4]):
+            for hour in (10, 16):
+                slot = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+                if slot > now and all(abs((slot - b).total_seconds()) >= 3600 for b in busy):
+                    slots.append(slot)
+        day += dt.timedelta(days=1)
+    return slots[:count]
+
+
+def cadence_due(member: Member, last_held: dt.datetime | None, now: dt.datetime | None = None) -> dt.date:
+    """When the next one-to-one is due by the member's cadence (default 2 a month)."""
+    now = now or timezone.now()
+    cadence = OneOnOneCadence.objects.filter(member=member).first()
+    per_month = cadence.per_month if cadence else 2
+    if last_held is None:
+        return timezone.localdate(now)
+    return timezone.localdate(last_held) + dt.timedelta(days=30 // per_month)
+
+
 @dataclass
 class OverdueRow:
     member: Member

@@ -189,7 +189,12 @@ def oneonone_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     managed = managed_member_ids(viewer)
     members = Member.objects.filter(organization_id=viewer.organization_id, id__in=managed, is_active=True)
-    form = OneOnOneScheduleForm(request.POST or None, members=members)
+    chosen = members.filter(pk=request.GET.get("member") or 0).first() if request.GET.get(
+        "member", "").isdigit() else None
+    initial: dict[str, Any] = {"member": chosen.pk} if chosen else {}
+    if chosen and request.GET.get("at"):
+        initial["scheduled_for"] = request.GET["at"]
+    form = OneOnOneScheduleForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST":
         if not managed:
             raise refuse(viewer, what="one-to-one schedule", object_id="-", request=request)
@@ -203,7 +208,8 @@ def oneonone_list(request: HttpRequest) -> HttpResponse:
     mine = mine.filter(member_id__in={viewer.id, *managed})
     return render(request, "performance/oneonone_list.html", {
         "form": form if managed else None, "overdue": people.overdue_one_on_ones(viewer) if managed else [],
-        "one_on_ones": list(mine.order_by("-scheduled_for")[:100]), "overdue_days": people.OVERDUE_DAYS})
+        "one_on_ones": list(mine.order_by("-scheduled_for")[:100]), "overdue_days": people.OVERDUE_DAYS,
+        "chosen": chosen, "slots": people.suggest_slots(viewer, chosen) if chosen else []})
 
 
 @member_required

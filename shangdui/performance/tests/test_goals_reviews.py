@@ -163,3 +163,16 @@ def test_goal_list_costs_one_sales_query_per_period(world: Any, login: Any,
     client = login(world.manager)
     with django_assert_max_num_queries(15):
         assert client.get("/performance/goals/").status_code == 200
+
+
+def test_suggested_slots_avoid_the_managers_other_one_on_ones(world: Any, login: Any) -> None:
+    now = dt.datetime(2026, 11, 23, 8, 0, tzinfo=timezone.get_current_timezone())  # a Monday morning
+    people.oneonone_schedule(actor=world.manager, member=world.peer,
+                             scheduled_for=dt.datetime(2026, 11, 23, 10, 30, tzinfo=timezone.get_current_timezone()))
+    slots = people.suggest_slots(world.manager, world.member, now=now)
+    assert [timezone.localtime(s).strftime("%a %H") for s in slots] == ["Mon 16", "Tue 10", "Tue 16", "Wed 10"]
+    assert people.cadence_due(world.member, None, now=now) == dt.date(2026, 11, 23)
+    people.cadence_set(actor=world.manager, member=world.member, per_month=4)
+    assert people.cadence_due(world.member, now, now=now) == dt.date(2026, 11, 30)
+    body = login(world.manager).get(f"/performance/one-on-ones/?member={world.member.pk}").content.decode()
+    assert 'data-testid="slot"' in body
