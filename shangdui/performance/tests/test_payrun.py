@@ -145,3 +145,17 @@ def test_member_plan_overrides_position_plan(world: Any) -> None:
     run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
     assert _statement(run, world.peer).base == Decimal("6000.00")
     assert _statement(run, world.member).plan_name.startswith("运营提成")
+
+
+def test_payrun_command_uses_the_same_service(world: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    base_plans_for_everyone(world)
+    out = io.StringIO()
+    call_command("payrun", "org-a", "2026-10", stdout=out)
+    assert "2026-10" in out.getvalue() and PayRun.objects.filter(organization=world.org).count() == 1
+    with pytest.raises(CommandError, match="格式"):
+        call_command("payrun", "org-a", "10/2026")
