@@ -31,6 +31,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": CHROMIUM,
         "headless": True,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     }
 

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from shangdui.conversations.api import router as conversations_router
 from shangdui.core.api import router as core_router
 from shangdui.core.api_auth import SessionMemberAuth, TokenMemberAuth
 from shangdui.core.api_errors import chinese_validation_errors
@@ -59,3 +60,4 @@ api.add_router("/", org_router)
 api.add_router("/", work_router)
 api.add_router("/", shop_router)
 api.add_router("/", performance_router)
+api.add_router("/", conversations_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("org/", include("shangdui.org.urls")),
     path("shops/", include("shangdui.shop.urls")),
+    path("conversations/", include("shangdui.conversations.urls")),
     path("performance/", include("shangdui.performance.urls")),
     path("work/", include("shangdui.work.urls")),
     path("", include("shangdui.core.urls")),

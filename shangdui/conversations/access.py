@@ -1,0 +1,64 @@
+"""Recordings are personal information: the member, their managers and inspectors, nobody else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from shangdui.conversations.models import Conversation, InspectionScheme
+from shangdui.org.access import can_manage, managed_member_ids, refuse
+from shangdui.org.models import Member
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def sees_all(viewer: Member) -> bool:
+    return viewer.role == Member.Role.DIRECTOR or viewer.is_inspector
+
+
+def visible_conversations(viewer: Member) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.filter(organization_id=viewer.organization_id)
+    if sees_all(viewer):
+        return conversations
+    return conversations.filter(member_id__in={viewer.id, *managed_member_ids(viewer)})
+
+
+def can_view(viewer: Member, conversation: Conversation) -> bool:
+    if viewer.organization_id != conversation.organization_id:
+        return False
+    return (sees_all(viewer) or conversation.member_id == viewer.id
+            or can_manage(viewer, conversation.member))
+
+
+def can_verify(viewer: Member, conversation: Conversation) -> bool:
+    """Inspectors, the director and the member's managers confirm or overturn rule hits."""
+    return can_view(viewer, conversation) and conversation.member_id != viewer.id
+
+
+def can_upload_for(viewer: Member, member: Member) -> bool:
+    return viewer.organization_id == member.organization_id and (
+        member.id == viewer.id or sees_all(viewer) or can_manage(viewer, member))
+
+
+def can_edit_schemes(viewer: Member) -> bool:
+    return viewer.role in (Member.Role.DIRECTOR, Member.Role.MANAGER) or viewer.is_inspector
+
+
+def get_conversation_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> Conversation:
+    try:
+        conversation = Conversation.objects.select_related("member", "scheme").get(
+            organization_id=viewer.organization_id, pk=int(str(pk)))
+    except (Conversation.DoesNotExist, ValueError):
+        raise refuse(viewer, what="conversation", object_id=pk, request=request) from None
+    if not can_view(viewer, conversation):
+        raise refuse(viewer, what="conversation", object_id=pk, request=request)
+    return conversation
+
+
+def get_scheme_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> InspectionScheme:
+    try:
+        return InspectionScheme.objects.get(organization_id=viewer.organization_id, pk=int(str(pk)))
+    except (InspectionScheme.DoesNotExist, ValueError):
+        raise refuse(viewer, what="inspection scheme", object_id=pk, request=request) from None

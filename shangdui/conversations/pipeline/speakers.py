@@ -1,0 +1,224 @@
+"""Speakers and roles.
+
+* Stereo: one speaker per channel; which channel is the agent is configured per source.
+* Mono: the VAD utterances are clustered into two voices (cepstra; k-means, then one Gaussian per
+  voice and a turn-taking prior from the pauses, decoded with Viterbi; numpy only, no model
+  download), then each voice gets a role from what it says (greeting, self-introduction, service
+  phrases) and who speaks first, with a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..engines.base import Word
+from .decode import SAMPLE_RATE
+from .types import Segment
+from .vad import Region
+
+TURN_GAP_S = 2.0  # a pause this long ends a turn even without the other speaker talking
+
+AGENT_CUES = (
+    (re.compile(r"我是.{0,12}(客服|顾问|销售|经理|专员|助理|店|小)"), 4.0),
+    (re.compile(r"(请问|有什么可以帮|为您|帮您|祝您|欢迎|感谢您|稍等|给您|您看|您需要|您好)"), 1.0),
+    (re.compile(r"(客服|顾问|我们(这|店|家|的))"), 1.0),
+)
+CUSTOMER_CUES = (
+    (re.compile(r"(我想|我要|多少钱|太贵|便宜|能不能|可以吗|有没有|怎么(还|没)|我买|我的订单|不买)"), 1.0),
+)
+
+
+PAUSE_COMMA_S = 0.3
+_ENDS_WITH_PUNCT = re.compile(r"[，。！？、；：,.!?;:]\s*$")
+
+
+def join_words(words: list[Word]) -> str:
+    """Concatenate words; a pause inside a turn becomes a comma when the recogniser gave none."""
+    parts: list[str] = []
+    for prev, word in zip([None, *words[:-1]], words, strict=True):
+        if prev is not None and word.start - prev.end > PAUSE_COMMA_S and not _ENDS_WITH_PUNCT.search(prev.text):
+            parts.append("，")
+        parts.append(word.text)
+    text = "".join(parts).strip()
+    return re.sub(r"\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+", "", text)
+
+
+def turns_from_words(
+    labelled: list[tuple[Word, str]], gap_s: float = TURN_GAP_S
+) -> list[tuple[str, list[Word]]]:
+    """Group time-ordered (word, speaker) pairs into turns: a new turn when the speaker changes or
+    after a pause longer than ``gap_s``."""
+    turns: list[tuple[str, list[Word]]] = []
+    for word, speaker in sorted(labelled, key=lambda p: p[0].start):
+        if turns and turns[-1][0] == speaker and word.start - turns[-1][1][-1].end <= gap_s:
+            turns[-1][1].append(word)
+        else:
+            turns.append((speaker, [word]))
+    return turns
+
+
+def segments_from_turns(
+    turns: list[tuple[str, list[Word]]], roles: dict[str, tuple[str, float]]
+) -> list[Segment]:
+    out: list[Segment] = []
+    for speaker, words in turns:
+        text = join_words(words)
+        if not text:
+            continue
+        role, conf = roles.get(speaker, ("unknown", 0.0))
+        out.append(Segment(words[0].start, max(w.end for w in words), role, speaker, text, conf))
+    return out
+
+
+# --- mono diarization -----------------------------------------------------------------------------
+
+FRAME_RATE = 100  # log-mel frames per second (hop 160 at 16 kHz)
+_K = np.arange(80)
+_DCT = np.cos(np.pi / 80 * (_K[None, :] + 0.5) * np.arange(1, 20)[:, None])  # MFCC 1..19
+
+
+def _mfcc_frames(x: np.ndarray) -> np.ndarray:
+    """(frames, 19) cepstra with the file's mean removed (cancels the channel: phone line, mic)."""
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    fe = FeatureExtractor(feature_size=80)
+    step = 60 * SAMPLE_RATE  # a minute at a time: the STFT of a 2-hour call at once needs GBs
+    chunks = [fe(x[i: i + step], padding=0)[:, : min(step, x.size - i) // 160] for i in range(0, x.size, step)]
+    cep = (_DCT @ np.concatenate(chunks, axis=1)).T
+    return cep - cep.mean(axis=0)
+
+
+def _kmeans2(z: np.ndarray, iters: int = 30) -> np.ndarray:
+    # Deterministic farthest-point initialisation in O(n): a 2-hour call has thousands of regions,
+    # so no pairwise distance matrix.
+    i = int(np.argmax(((z - z.mean(axis=0)) ** 2).sum(-1)))
+    j = int(np.argmax(((z - z[i]) ** 2).sum(-1)))
+    centres = z[[i, j]].copy()
+    labels = np.full(len(z), -1)
+    for _ in range(iters):
+        new = ((z[:, None, :] - centres[None, :, :]) ** 2).sum(-1).argmin(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        for k in (0, 1):
+            if (labels == k).any():
+                centres[k] = z[labels == k].mean(axis=0)
+    return labels
+
+
+def _change_logprob(gap: float) -> tuple[float, float]:
+    """log P(speaker changes), log P(same speaker) across a pause of ``gap`` seconds: in
+    conversation a reply follows after ~0.4-1 s, while pauses inside a turn are shorter."""
+    p = 1.0 / (1.0 + np.exp(-(gap - 0.42) / 0.07))
+    p = float(np.clip(p, 0.05, 0.95))
+    return float(np.log(p)), float(np.log(1 - p))
+
+
+def _viterbi(llr: np.ndarray, gaps: list[float]) -> np.ndarray:
+    """Two-state path: ``llr[i]`` favours state 0 when positive; transitions from the gaps."""
+    n = len(llr)
+    score = np.array([llr[0] / 2, -llr[0] / 2])
+    back = np.zeros((n, 2), dtype=int)
+    for i in range(1, n):
+        change, stay = _change_logprob(gaps[i - 1])
+        emit = np.array([llr[i] / 2, -llr[i] / 2])
+        new = np.empty(2)
+        for k in (0, 1):
+            from_same, from_other = score[k] + stay, score[1 - k] + change
+            back[i, k] = k if from_same >= from_other else 1 - k
+            new[k] = max(from_same, from_other) + emit[k]
+        score = new
+    path = np.zeros(n, dtype=int)
+    path[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+def diarize(x: np.ndarray, regions: list[Region], *, iterations: int = 4) -> list[str]:
+    """A speaker label ("S1"/"S2") per VAD region, S1 being whoever speaks first.
+
+    Start from k-means over each region's mean cepstrum, then alternate: fit one diagonal
+    Gaussian per speaker on the frames, and pick the best label sequence with the per-region
+    likelihood ratio and a turn-taking prior from the pauses (Viterbi)."""
+    if len(regions) < 2:
+        return ["S1"] * len(regions)
+    cep = _mfcc_frames(x)
+    spans = [
+        (int(s * FRAME_RATE), max(int(e * FRAME_RATE), int(s * FRAME_RATE) + 1)) for s, e in regions
+    ]
+    frames = [cep[a:b] for a, b in spans]
+    means = np.array([f.mean(axis=0) if len(f) else np.zeros(cep.shape[1]) for f in frames])
+    z = (means - means.mean(axis=0)) / (means.std(axis=0) + 1e-6)
+    labels = _kmeans2(z)
+    gaps = [regions[i + 1][0] - regions[i][1] for i in range(len(regions) - 1)]
+    for _ in range(iterations):
+        if labels.min() == labels.max():
+            break
+        stats = []
+        for k in (0, 1):
+            mine = [f for f, lab in zip(frames, labels, strict=True) if lab == k and len(f)]
+            if not mine:
+                return ["S1"] * len(regions)
+            pool = np.concatenate(mine)
+            stats.append((pool.mean(axis=0), pool.var(axis=0) + 1e-3))
+        llr = np.zeros(len(frames))
+        for i, f in enumerate(frames):
+            if not len(f):
+                continue
+            ll = [(-0.5 * (((f - m) ** 2) / v + np.log(v))).sum(axis=1) for m, v in stats]
+            # Frames are far from independent: count a region as ~sqrt(frames) observations.
+            llr[i] = float(np.mean(ll[0] - ll[1])) * np.sqrt(len(f)) * 0.5
+        new = _viterbi(llr, gaps)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    first = labels[0]
+    return ["S1" if lab == first else "S2" for lab in labels]
+
+
+def assign_words(words: list[Word], regions: list[Region], labels: list[str]) -> list[tuple[Word, str]]:
+    """Label each word with the speaker of the region that holds its midpoint (or the nearest)."""
+    if not regions:
+        return [(w, "S1") for w in words]
+    starts = np.array([s for s, _ in regions])
+    ends = np.array([e for _, e in regions])
+    out = []
+    for w in words:
+        mid = (w.start + w.end) / 2
+        inside = np.nonzero((starts <= mid) & (mid <= ends))[0]
+        if inside.size:
+            k = int(inside[0])
+        else:
+            k = int(np.argmin(np.minimum(np.abs(starts - mid), np.abs(ends - mid))))
+        out.append((w, labels[k]))
+    return out
+
+
+def roles_from_content(turns: list[tuple[str, list[Word]]]) -> dict[str, tuple[str, float]]:
+    """Which speaker is the agent, from greetings and self-introduction; the first speaker breaks
+    ties (calls are answered or placed by the agent)."""
+    speakers = list(dict.fromkeys(s for s, _ in turns))
+    if not speakers:
+        return {}
+    score = dict.fromkeys(speakers, 0.0)
+    for index, (speaker, words) in enumerate(turns):
+        text = join_words(words)
+        early = 2.0 if index < 2 else 1.0
+        for pattern, weight in AGENT_CUES:
+            score[speaker] += weight * early * len(pattern.findall(text))
+        for pattern, weight in CUSTOMER_CUES:
+            score[speaker] -= weight * len(pattern.findall(text))
+    score[speakers[0]] += 1.5
+    if len(speakers) == 1:
+        only = speakers[0]
+        return {only: ("agent", 0.5) if score[only] > 2 else ("unknown", 0.0)}
+    ranked = sorted(speakers, key=lambda s: score[s], reverse=True)
+    margin = score[ranked[0]] - score[ranked[1]]
+    conf = float(min(0.99, 0.5 + 0.1 * margin))
+    roles = {ranked[0]: ("agent", conf), ranked[1]: ("customer", conf)}
+    for extra in ranked[2:]:
+        roles[extra] = ("unknown", 0.0)
+    return roles

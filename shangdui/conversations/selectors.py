@@ -1,0 +1,49 @@
+"""Reads for pages and the API: lists and the scorecard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg, Count, QuerySet
+
+from shangdui.conversations.access import visible_conversations
+from shangdui.conversations.models import Conversation, RuleHit
+from shangdui.org.models import Member
+
+
+def conversation_list(viewer: Member, *, member_id: int | None = None, status: str = "") -> QuerySet[Conversation]:
+    conversations = visible_conversations(viewer).select_related("member", "member__department", "scheme")
+    if member_id:
+        conversations = conversations.filter(member_id=member_id)
+    if status in Conversation.Status.values:
+        conversations = conversations.filter(status=status)
+    return conversations
+
+
+def scorecard(viewer: Member) -> dict[str, Any]:
+    """Per member: conversations, average score %, pass rate per rule, talk ratio; the team's top quartile."""
+    done = visible_conversations(viewer).filter(status=Conversation.Status.DONE, max_score__gt=0)
+    rows = []
+    per_member = done.values("member_id", "member__name").annotate(
+        n=Count("id"), avg_score=Avg("score"), avg_max=Avg("max_score")).order_by("member__name")
+    metrics: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for conversation in done.only("member_id", "metrics"):
+        metrics[conversation.member_id].append(conversation.metrics or {})
+    for row in per_member:
+        percent = round(100 * row["avg_score"] / row["avg_max"]) if row["avg_max"] else None
+        talk: list[float] = [float(m["talk_ratio"]) for m in metrics[row["member_id"]]
+                             if m.get("talk_ratio") is not None]
+        rows.append({"member_id": row["member_id"], "name": row["member__name"], "conversations": row["n"],
+                     "score_percent": percent, "talk_ratio": round(sum(talk) / len(talk), 2) if talk else None})
+    ranked = sorted((r["score_percent"] for r in rows if r["score_percent"] is not None), reverse=True)
+    top_quartile = ranked[max(0, (len(ranked) + 3) // 4 - 1)] if ranked else None
+    rules: dict[str, dict[str, Any]] = {}
+    for hit in RuleHit.objects.filter(conversation__in=done).values("rule_id", "name", "passed", "decision"):
+        entry = rules.setdefault(hit["rule_id"], {"name": hit["name"], "passed": 0, "total": 0})
+        passed = (not hit["passed"]) if hit["decision"] == RuleHit.Decision.OVERTURNED else hit["passed"]
+        entry["passed"] += int(passed)
+        entry["total"] += 1
+    for entry in rules.values():
+        entry["rate"] = round(100 * entry["passed"] / entry["total"]) if entry["total"] else None
+    return {"rows": rows, "top_quartile": top_quartile, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0)}

@@ -1,0 +1,66 @@
+"""Access-matrix rows for the conversation pages: recordings are personal information."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from shangdui.core.testing import everyone, expect
+
+
+def _alice_conversation(w: Any) -> Any:
+    from shangdui.conversations.models import Conversation
+
+    conversation = Conversation.objects.create(organization=w.org, member=w.member, occurred_at=timezone.now(),
+                                               status=Conversation.Status.DONE)
+    conversation.audio.save("call.wav", ContentFile(b"RIFF0000WAVE"))
+    return conversation
+
+
+def _hit(w: Any) -> str:
+    from shangdui.conversations.models import RuleHit
+
+    conversation = _alice_conversation(w)
+    hit = RuleHit.objects.create(conversation=conversation, rule_id="r", name="r", points=5, passed=True)
+    return f"/conversations/{conversation.pk}/rules/{hit.pk}/decide/"
+
+
+def _scheme(w: Any) -> Any:
+    from shangdui.conversations.services import scheme_install_default
+
+    return scheme_install_default(organization=w.org)
+
+
+# The member sees their own; their manager chain and the director see them; a peer, finance and
+# another company do not. (Inspectors — a flag on the member — see all; tested in test_web.py.)
+OWN_AND_MANAGERS = expect(302, 200, 404, 200, 200, 404, 404)
+
+PAGES = {
+    "conversations:list": ("get", lambda w: "/conversations/", {}, everyone(200)),
+    "conversations:upload": ("get", lambda w: "/conversations/upload/", {}, everyone(200)),
+    "conversations:record": ("get", lambda w: "/conversations/record/", {}, everyone(200)),
+    "conversations:scorecard": ("get", lambda w: "/conversations/scorecard/", {}, everyone(200)),
+    "conversations:scheme_list": ("get", lambda w: "/conversations/schemes/", {}, everyone(200)),
+    "conversations:scheme_new": ("get", lambda w: "/conversations/schemes/new/", {},
+                                 expect(302, 404, 404, 200, 200, 404, 200)),
+    "conversations:scheme_edit": ("get", lambda w: f"/conversations/schemes/{_scheme(w).pk}/", {},
+                                  expect(302, 404, 404, 200, 200, 404, 404)),
+    "conversations:scheme_export": ("get", lambda w: f"/conversations/schemes/{_scheme(w).pk}/export/", {},
+                                    expect(302, 200, 200, 200, 200, 200, 404)),
+    "conversations:detail": ("get", lambda w: f"/conversations/{_alice_conversation(w).pk}/", {}, OWN_AND_MANAGERS),
+    "conversations:audio": ("get", lambda w: f"/conversations/{_alice_conversation(w).pk}/audio/", {},
+                            OWN_AND_MANAGERS),
+    "conversations:rule_decide": ("post", _hit, {"decision": "overturned"},
+                                  expect(302, 404, 404, 302, 302, 404, 404)),
+}
+
+
+API: dict[tuple[str, str], Any] = {
+    ("GET", "/api/conversations"): (lambda w: "/api/conversations", None, everyone(200, anonymous=401)),
+    ("GET", "/api/conversations/{conversation_id}"): (
+        lambda w: f"/api/conversations/{_alice_conversation(w).pk}", None, expect(401, 200, 404, 200, 200, 404, 404)),
+    ("POST", "/api/conversations"): (lambda w: "/api/conversations", {"multipart": True},
+                                     expect(401, 201, 201, 201, 201, 201, 201)),
+}

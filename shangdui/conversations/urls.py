@@ -1,0 +1,19 @@
+from django.urls import path
+
+from shangdui.conversations import views
+
+app_name = "conversations"
+
+urlpatterns = [
+    path("", views.conversation_list, name="list"),
+    path("upload/", views.conversation_upload, name="upload"),
+    path("record/", views.conversation_record, name="record"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("schemes/", views.scheme_list, name="scheme_list"),
+    path("schemes/new/", views.scheme_edit, name="scheme_new"),
+    path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/export/", views.scheme_export, name="scheme_export"),
+    path("<int:pk>/", views.conversation_detail, name="detail"),
+    path("<int:pk>/audio/", views.conversation_audio, name="audio"),
+    path("<int:pk>/rules/<int:hit_id>/decide/", views.rule_hit_decide, name="rule_decide"),
+]

@@ -1,0 +1,200 @@
+"""Pages: upload recordings, the list, a conversation with its transcript, review, schemes, scorecard."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shangdui.conversations import access, selectors, services
+from shangdui.conversations.forms import DecisionForm, SchemeForm, UploadForm
+from shangdui.conversations.models import Conversation, InspectionScheme, RuleHit
+from shangdui.core.decorators import member_required
+from shangdui.core.htmx import render_page
+from shangdui.org.access import managed_member_ids, refuse
+from shangdui.org.models import Member
+
+
+def _viewer(request: HttpRequest) -> Member:
+    return request.member  # type: ignore[attr-defined,no-any-return]
+
+
+def _uploadable_members(viewer: Member) -> Any:
+    members = Member.objects.filter(organization_id=viewer.organization_id, is_active=True)
+    if access.sees_all(viewer):
+        return members
+    return members.filter(id__in={viewer.id, *managed_member_ids(viewer)})
+
+
+@member_required
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        member_id = int(request.GET.get("member") or 0) or None
+    except ValueError:
+        member_id = None
+    conversations = selectors.conversation_list(viewer, member_id=member_id, status=request.GET.get("status", ""))
+    return render_page(request, "conversations/list.html", "conversations/partials/_rows.html", {
+        "conversations": conversations[:200], "statuses": Conversation.Status.choices,
+        "status": request.GET.get("status", ""), "members": _uploadable_members(viewer), "member_id": member_id,
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def conversation_upload(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    members = _uploadable_members(viewer)
+    form = UploadForm(request.POST or None, request.FILES or None, members=members,
+                      initial={"member": viewer, "channel": Conversation.Channel.PHONE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created, errors = [], []
+        for upload in data["recordings"]:
+            try:
+                created.append(services.conversation_upload(
+                    actor=viewer, member=data["member"], upload=upload, channel=data["channel"],
+                    occurred_at=data["occurred_at"], customer=data["customer"], order_no=data["order_no"],
+                    consent=data["consent"]))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse({"created": [c.pk for c in created], "errors": errors},
+                                status=201 if created else 400)
+        for error in errors:
+            messages.error(request, error)
+        if created:
+            messages.success(request, _("%(count)s recordings uploaded; analysis has started.") % {
+                "count": len(created)})
+            return redirect("conversations:list")
+    elif request.method == "POST" and request.headers.get("Accept") == "application/json":
+        return JsonResponse({"created": [], "errors": [str(e) for errs in form.errors.values() for e in errs]},
+                            status=400)
+    return render(request, "conversations/upload.html", {"form": form})
+
+
+@member_required
+def conversation_record(request: HttpRequest) -> HttpResponse:
+    """Record a face-to-face talk on the phone; the browser keeps the audio until the upload succeeds."""
+    viewer = _viewer(request)
+    form = UploadForm(members=_uploadable_members(viewer),
+                      initial={"member": viewer, "channel": Conversation.Channel.FACE_TO_FACE})
+    return render(request, "conversations/record.html", {"form": form})
+
+
+@member_required
+def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.get_conversation_for_user(viewer, pk, request=request)
+    return render_page(request, "conversations/detail.html", "conversations/partials/_status.html", {
+        "conversation": conversation,
+        "segments": conversation.segments.all(),
+        "hits": conversation.rule_hits.select_related("decided_by"),
+        "can_verify": access.can_verify(viewer, conversation),
+    })
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+@member_required
+def conversation_audio(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The recording, with HTTP range support so that the player can jump to a line."""
+    conversation = access.get_conversation_for_user(_viewer(request), pk, request=request)
+    if not conversation.audio:
+        raise Http404()
+    path = conversation.audio.path
+    size = os.path.getsize(path)
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    match = _RANGE.match(request.headers.get("Range", ""))
+    if match and (match.group(1) or match.group(2)):
+        if match.group(1):
+            start = int(match.group(1))
+            end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(match.group(2))), size - 1
+        if start > end or start >= size:
+            refused = HttpResponse(status=416)
+            refused["Content-Range"] = f"bytes */{size}"
+            return refused
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            body = handle.read(end - start + 1)
+        response: HttpResponseBase = HttpResponse(body, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@member_required
+@require_POST
+def rule_hit_decide(request: HttpRequest, pk: int, hit_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.get_conversation_for_user(viewer, pk, request=request)
+    hit = RuleHit.objects.filter(conversation=conversation, pk=hit_id).first()
+    if hit is None or not access.can_verify(viewer, conversation):
+        raise refuse(viewer, what="rule hit", object_id=hit_id, request=request)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        services.rule_hit_decide(actor=viewer, hit=hit, decision=form.cleaned_data["decision"],
+                                 comment=form.cleaned_data["comment"])
+        messages.success(request, _("Decision saved; the score follows it."))
+    else:
+        messages.error(request, _("Choose confirm or overturn."))
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
+@member_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    return render(request, "conversations/schemes.html", {
+        "schemes": InspectionScheme.objects.filter(organization_id=viewer.organization_id),
+        "can_edit": access.can_edit_schemes(viewer),
+    })
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    viewer = _viewer(request)
+    scheme = access.get_scheme_for_user(viewer, pk, request=request) if pk is not None else None
+    if not access.can_edit_schemes(viewer):
+        raise refuse(viewer, what="scheme edit", object_id=pk or "-", request=request)
+    initial = {"source": scheme.source, "is_default": scheme.is_default} if scheme else {}
+    form = SchemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme = services.scheme_save(organization=viewer.organization, source=form.cleaned_data["source"],
+                                          is_default=form.cleaned_data["is_default"], instance=scheme)
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error("source", error)
+        else:
+            messages.success(request, _("Scheme saved."))
+            return redirect("conversations:scheme_list")
+    return render(request, "conversations/scheme_form.html", {"form": form, "scheme": scheme})
+
+
+@member_required
+def scheme_export(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = access.get_scheme_for_user(_viewer(request), pk, request=request)
+    response = HttpResponse(scheme.source, content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{scheme.key}.yaml"'
+    return response
+
+
+@member_required
+def scorecard(request: HttpRequest) -> HttpResponse:
+    return render(request, "conversations/scorecard.html", {"card": selectors.scorecard(_viewer(request))})
