@@ -322,3 +322,20 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanReview(models.Model):
+    """复盘 of a plan: the lessons and, per late task, its cause (figures are computed from the tasks)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="review")
+    lessons = models.TextField(_("lessons"), blank=True)
+    late_causes = models.JSONField(_("causes of delays"), default=dict, blank=True)
+    updated_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+
+    def __str__(self) -> str:
+        return str(self.plan)

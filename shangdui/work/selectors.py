@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -236,3 +236,25 @@ def team_week(viewer: Member, start: dt.date) -> list[dict[str, Any]]:
             "member_id").annotate(count=Count("id")):
         rows[member_id]["submitted"] = count
     return list(rows.values())
+
+
+def plan_review(plan: Plan, today: dt.date) -> dict[str, Any]:
+    """Planned vs actual per task, late tasks (finished after, or still open past, their due date)."""
+    tasks = list(plan.tasks.exclude(status=Task.Status.CANCELLED).annotate(
+        finished_on=Max("schedule_items__date", filter=Q(schedule_items__done=True))).order_by("due", "id"))
+    rows: list[dict[str, Any]] = []
+    for task in tasks:
+        done = task.status == Task.Status.DONE
+        late = task.due is not None and ((done and task.finished_on is not None and task.finished_on > task.due)
+                                         or (not done and task.due < today))
+        rows.append({"task": task, "done": done, "late": late,
+                     "variance": task.actual_hours - task.estimate_hours if done else None})
+    finished_tasks: list[Task] = [r["task"] for r in rows if r["done"]]
+    finished = [r for r in rows if r["done"]]
+    estimate = sum((t.estimate_hours for t in finished_tasks), Decimal("0"))
+    actual = sum((t.actual_hours for t in finished_tasks), Decimal("0"))
+    return {
+        "rows": rows, "late": [r for r in rows if r["late"]], "finished": len(finished), "total": len(rows),
+        "estimate": estimate, "actual": actual,
+        "on_time": int(100 * sum(1 for r in finished if not r["late"]) / len(finished)) if finished else None,
+    }

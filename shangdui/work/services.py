@@ -32,6 +32,7 @@ from shangdui.work.models import (
     Leave,
     Note,
     Plan,
+    PlanReview,
     ReminderChannel,
     ScheduleItem,
     Stage,
@@ -522,3 +523,15 @@ def note_save(*, author: Member, title: str, body: str = "", plan: Plan | None =
     note.search_text = search_text(note.title, body)
     note.save()
     return note
+
+
+@transaction.atomic
+def plan_review_save(*, actor: Member, plan: Plan, lessons: str, late_causes: dict[int, str]) -> PlanReview:
+    """Keep the lessons and the causes of late tasks (only tasks of this plan)."""
+    own = set(plan.tasks.values_list("pk", flat=True))
+    causes = {str(pk): text.strip()[:300] for pk, text in late_causes.items() if pk in own and text.strip()}
+    review, _created = PlanReview.objects.update_or_create(
+        plan=plan, defaults={"lessons": lessons.strip(), "late_causes": causes, "updated_by": actor})
+    audit(action=AuditLog.Action.UPDATE, organization=plan.organization, actor=actor.user, target=plan,
+          target_repr=f"{plan.title} 复盘")
+    return review

@@ -30,6 +30,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
     path("plans/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/status/", views.task_status, name="task_status"),

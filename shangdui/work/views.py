@@ -33,7 +33,15 @@ from shangdui.work.forms import (
     TaskForm,
     parse_day,
 )
-from shangdui.work.models import CalendarFeed, DailySummary, Plan, ReminderChannel, ReminderDelivery, Task
+from shangdui.work.models import (
+    CalendarFeed,
+    DailySummary,
+    Plan,
+    PlanReview,
+    ReminderChannel,
+    ReminderDelivery,
+    Task,
+)
 
 
 def _viewer(request: HttpRequest) -> Member:
@@ -505,3 +513,31 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.note_save(author=viewer, plan=note.plan, task=note.task, note=note, **form.cleaned_data)
         return redirect("work:note_detail", pk=note.pk)
     return render(request, "work/form.html", {"form": form, "title": note.title, "testid": "note-form"})
+
+
+# --- plan review -----------------------------------------------------------------------------------
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """复盘: planned vs actual, late tasks and their causes, lessons (editable by who edits the plan)."""
+    viewer = _viewer(request)
+    plan = access.get_plan_for_user(viewer, pk, request=request)
+    can_edit = access.can_edit_plan(viewer, plan)
+    figures = selectors.plan_review(plan, timezone.localdate())
+    review = PlanReview.objects.filter(plan=plan).first()
+    if request.method == "POST":
+        if not can_edit:
+            raise refuse(viewer, what="plan review", object_id=pk, request=request)
+        causes = {}
+        for row in figures["late"]:
+            causes[row["task"].pk] = request.POST.get(f"cause-{row['task'].pk}", "")[:300]
+        services.plan_review_save(actor=viewer, plan=plan, lessons=request.POST.get("lessons", "")[:5000],
+                                  late_causes=causes)
+        messages.success(request, _("Review saved."))
+        return redirect("work:plan_review", pk=plan.pk)
+    causes = review.late_causes if review else {}
+    for row in figures["late"]:
+        row["cause"] = causes.get(str(row["task"].pk), "")
+    return render(request, "work/plan_review.html", {"plan": plan, "figures": figures, "review": review,
+                                                     "can_edit": can_edit})

@@ -86,6 +86,7 @@ PAGES: dict[str, Any] = {
     "work:plan_create": ("get", lambda w: "/work/plans/new/", {}, MANAGERS),
     "work:plan_detail": ("get", lambda w: f"/work/plans/{_plan(w).pk}/", {}, PLAN_VIEW),
     "work:plan_edit": ("get", lambda w: f"/work/plans/{_plan(w).pk}/edit/", {}, PLAN_EDIT),
+    "work:plan_review": ("get", lambda w: f"/work/plans/{_plan(w).pk}/review/", {}, PLAN_VIEW),
     "work:task_create": ("get", lambda w: f"/work/plans/{_plan(w).pk}/tasks/new/", {}, PLAN_EDIT),
     "work:task_edit": ("get", lambda w: f"/work/tasks/{_task(w).pk}/edit/", {}, PLAN_EDIT),
     "work:task_status": ("post", lambda w: f"/work/tasks/{_task(w).pk}/status/", {"status": "doing"},

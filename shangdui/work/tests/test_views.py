@@ -156,3 +156,23 @@ def test_weekly_review_compiles_the_week_and_team_rollup(world: Any, login: Any,
     team = login(world.manager).get("/work/weekly/").content.decode()
     assert 'data-testid="team-week"' in team and "Alice" in team
     assert "5.0 / 3.0 h" in team, team[team.find("team-week"):][:600]
+
+
+def test_plan_review_shows_planned_vs_actual_and_keeps_causes_and_lessons(world: Any, login: Any,
+                                                                          client: Any) -> None:
+    today = timezone.localdate()
+    plan = make_plan(world, start=today - dt.timedelta(days=10))
+    done = make_task(world, plan, "主图", hours="4", assignees=[world.member], due=today - dt.timedelta(days=5))
+    late = make_task(world, plan, "详情页", hours="6", assignees=[world.member], due=today - dt.timedelta(days=2))
+    item = ScheduleItem.objects.create(organization=world.org, member=world.member, task=done,
+                                       date=today - dt.timedelta(days=3), hours=Decimal("4"))
+    services.item_set_done(member=world.member, item=item, done=True, actual_hours=Decimal("5"))
+    manager = login(world.manager)
+    page = manager.get(f"/work/plans/{plan.pk}/review/").content.decode()
+    assert 'data-testid="review-hours">4.0 / 5.0 h' in page and f'name="cause-{late.pk}"' in page
+    assert f'name="cause-{done.pk}"' in page  # finished after its due date: late too
+    manager.post(f"/work/plans/{plan.pk}/review/", {f"cause-{late.pk}": "素材未到", "lessons": "提前备素材"})
+    page = manager.get(f"/work/plans/{plan.pk}/review/").content.decode()
+    assert "素材未到" in page and "提前备素材" in page
+    client.logout()
+    assert login(world.member).post(f"/work/plans/{plan.pk}/review/", {"lessons": "x"}).status_code == 404
