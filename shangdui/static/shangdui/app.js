@@ -38,7 +38,7 @@
   // The menu is a <details> so that phones get a ☰ toggle without JavaScript; on wide screens
   // it is always open (its summary is hidden by CSS).
   function syncMenu() {
-    var wide = window.matchMedia("(min-width: 900px)").matches;
+    var wide = window.matchMedia("(min-width: 1200px)").matches;
     document.querySelectorAll("details.menu").forEach(function (menu) { if (wide) menu.open = true; });
   }
 
