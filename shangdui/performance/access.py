@@ -47,6 +47,9 @@ def get_statement_for_user(viewer: Member, pk: object, *, request: HttpRequest |
         raise refuse(viewer, what="pay statement", object_id=pk, request=request) from None
     if not can_view_private(viewer, statement.member):
         raise refuse(viewer, what="pay statement", object_id=pk, request=request)
+    if viewer.id == statement.member_id and not can_run_pay(viewer) and not statement.pay_run.is_final:
+        # A member sees their own statement once the month is approved: a draft may still change.
+        raise refuse(viewer, what="draft pay statement", object_id=pk, request=request)
     return statement
 
 

@@ -171,8 +171,10 @@ def statement_detail(request: HttpRequest, statement_id: int) -> StatementOut:
 
 @router.get("/members/{member_id}/pay-statements", response=list[StatementOut], summary="成员的工资条")
 def member_statements(request: HttpRequest, member_id: int) -> list[StatementOut]:
-    member = get_member_private_for_user(_viewer(request), member_id, request=request)
-    return [StatementOut.of(s) for s in selectors.member_statements(member)[:36]]
+    viewer = _viewer(request)
+    member = get_member_private_for_user(viewer, member_id, request=request)
+    own = viewer.id == member.id and not access.can_run_pay(viewer)
+    return [StatementOut.of(s) for s in selectors.member_statements(member, final_only=own)[:36]]
 
 
 @router.get("/pay-plans", response=list[PayPlanOut], summary="薪酬方案（总监、财务）")

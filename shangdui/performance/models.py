@@ -117,6 +117,11 @@ class PayRun(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.LOCKED
 
+    @property
+    def is_final(self) -> bool:
+        """Approved or locked: what members see as their pay."""
+        return self.status in (self.Status.APPROVED, self.Status.LOCKED)
+
 
 class PayStatement(models.Model):
     """One member's pay for a run (工资条). Its lines carry the evidence."""

@@ -46,7 +46,8 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 @member_required
 def pay_home(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    context: dict[str, Any] = {"my_statements": list(selectors.member_statements(viewer)[:24]),
+    own = selectors.member_statements(viewer, final_only=not access.can_run_pay(viewer))
+    context: dict[str, Any] = {"my_statements": list(own[:24]),
                                "can_run": access.can_run_pay(viewer)}
     if context["can_run"]:
         context.update(runs=list(selectors.pay_runs(viewer.organization_id)[:36]), form=PayRunForm(),
@@ -119,9 +120,11 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def member_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_member_private_for_user(_viewer(request), pk, request=request)
+    viewer = _viewer(request)
+    member = get_member_private_for_user(viewer, pk, request=request)
+    own = viewer.id == member.id and not access.can_run_pay(viewer)
     return render(request, "performance/member_pay.html", {
-        "member": member, "statements": list(selectors.member_statements(member)[:36])})
+        "member": member, "statements": list(selectors.member_statements(member, final_only=own)[:36])})
 
 
 @member_required

@@ -132,9 +132,13 @@ def run_statements(pay_run: PayRun) -> QuerySet[PayStatement]:
     return pay_run.statements.select_related("member").order_by("member_name", "id")
 
 
-def member_statements(member: Any) -> QuerySet[PayStatement]:
-    return (PayStatement.objects.filter(organization_id=member.organization_id, member=member)
-            .select_related("pay_run").order_by("-pay_run__period"))
+def member_statements(member: Any, *, final_only: bool = False) -> QuerySet[PayStatement]:
+    """A member's statements, newest first; ``final_only``: approved or locked months only (what the
+    member sees of their own pay)."""
+    statements = PayStatement.objects.filter(organization_id=member.organization_id, member=member)
+    if final_only:
+        statements = statements.filter(pay_run__status__in=[PayRun.Status.APPROVED, PayRun.Status.LOCKED])
+    return statements.select_related("pay_run").order_by("-pay_run__period")
 
 
 def pay_plans(organization_id: int) -> QuerySet[PayPlan]:

@@ -23,9 +23,18 @@ def test_statement_page_lists_the_orders_behind_the_commission(world: Any, login
     make_order(world.shop, "TB-778899", "12345.60", refund="45.60")
     run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
     statement = run.statements.get(member=world.member)
-    body = login(world.member).get(f"/performance/pay/statements/{statement.pk}/").content.decode()
+    body = login(world.manager).get(f"/performance/pay/statements/{statement.pk}/").content.decode()
     assert "TB-778899" in body and "¥12,300.00" in body and "净销售额提成" in body
     assert login(world.peer).get(f"/performance/pay/statements/{statement.pk}/").status_code == 404
+    # Alice sees her statement once the month is approved, not while it is a draft.
+    assert login(world.member).get(f"/performance/pay/statements/{statement.pk}/").status_code == 404
+    assert "¥12,300.00" not in login(world.member).get("/performance/pay/").content.decode()
+    base_plans_for_everyone(world)
+    run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
+    services.payrun_advance(actor=world.finance, pay_run=run, to="reviewed")
+    services.payrun_advance(actor=world.director, pay_run=run, to="approved")
+    statement = run.statements.get(member=world.member)
+    assert login(world.member).get(f"/performance/pay/statements/{statement.pk}/").status_code == 200
 
 
 def test_pay_run_flow_through_the_pages(world: Any, login: Any) -> None:
