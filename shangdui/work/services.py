@@ -535,3 +535,29 @@ def plan_review_save(*, actor: Member, plan: Plan, lessons: str, late_causes: di
     audit(action=AuditLog.Action.UPDATE, organization=plan.organization, actor=actor.user, target=plan,
           target_repr=f"{plan.title} 复盘")
     return review
+
+
+@transaction.atomic
+def plan_from_template(*, actor: Member, template: Plan, title: str, start: dt.date) -> Plan:
+    """Copy a template's stages, tasks (due dates shifted to the new start), dependencies and checklists."""
+    shift = start - template.start
+    plan = plan_create(actor=actor, organization=template.organization, title=title, start=start,
+                       end=template.end + shift, members=list(template.members.all()),
+                       description=template.description, stages=[s.name for s in template.stages.all()])
+    stages = {s.name: s for s in plan.stages.all()}
+    copies: dict[int, Task] = {}
+    originals = list(template.tasks.exclude(status=Task.Status.CANCELLED).select_related("stage")
+                     .prefetch_related("assignees", "dependencies", "checklist").order_by("id"))
+    for t in originals:
+        copies[t.pk] = Task.objects.create(
+            organization=plan.organization, plan=plan, title=t.title, description=t.description,
+            estimate_hours=t.estimate_hours, due=t.due + shift if t.due else None, priority=t.priority,
+            required_strengths=t.required_strengths, stage=stages.get(t.stage.name) if t.stage else None,
+            recurrence=t.recurrence, recurrence_weekdays=t.recurrence_weekdays)
+        copies[t.pk].assignees.set(t.assignees.all())
+        ChecklistItem.objects.bulk_create([ChecklistItem(task=copies[t.pk], text=c.text, order=c.order)
+                                           for c in t.checklist.all()])
+    for t in originals:
+        copies[t.pk].dependencies.set([copies[d.pk] for d in t.dependencies.all() if d.pk in copies])
+    schedule_request(organization=plan.organization, actor=actor)
+    return plan

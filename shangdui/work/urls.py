@@ -31,6 +31,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
+    path("plans/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
     path("plans/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/status/", views.task_status, name="task_status"),

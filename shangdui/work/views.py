@@ -541,3 +541,18 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         row["cause"] = causes.get(str(row["task"].pk), "")
     return render(request, "work/plan_review.html", {"plan": plan, "figures": figures, "review": review,
                                                      "can_edit": can_edit})
+
+
+@member_required
+@require_POST
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new plan from a template (title and start date from the form)."""
+    viewer = _viewer(request)
+    template = access.get_plan_for_user(viewer, pk, request=request)
+    if not access.can_create_plan(viewer):
+        raise refuse(viewer, what="plan copy", object_id=pk, request=request)
+    start = parse_day(request.POST.get("start"), timezone.localdate())
+    title = (request.POST.get("title") or "").strip()[:100] or template.title
+    plan = services.plan_from_template(actor=viewer, template=template, title=title, start=start)
+    messages.success(request, _("Plan created from the template; schedules are being re-planned."))
+    return redirect("work:plan_detail", pk=plan.pk)

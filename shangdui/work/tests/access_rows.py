@@ -87,6 +87,8 @@ PAGES: dict[str, Any] = {
     "work:plan_detail": ("get", lambda w: f"/work/plans/{_plan(w).pk}/", {}, PLAN_VIEW),
     "work:plan_edit": ("get", lambda w: f"/work/plans/{_plan(w).pk}/edit/", {}, PLAN_EDIT),
     "work:plan_review": ("get", lambda w: f"/work/plans/{_plan(w).pk}/review/", {}, PLAN_VIEW),
+    "work:plan_copy": ("post", lambda w: f"/work/plans/{_plan(w).pk}/copy/", {"start": "2026-12-07"},
+                       expect(302, 404, 404, 302, 302, 404, 404)),
     "work:task_create": ("get", lambda w: f"/work/plans/{_plan(w).pk}/tasks/new/", {}, PLAN_EDIT),
     "work:task_edit": ("get", lambda w: f"/work/tasks/{_task(w).pk}/edit/", {}, PLAN_EDIT),
     "work:task_status": ("post", lambda w: f"/work/tasks/{_task(w).pk}/status/", {"status": "doing"},

@@ -170,3 +170,20 @@ def test_recurring_task_books_each_occurrence_and_leaves_room_for_other_work(wor
     first_week = ScheduleItem.objects.filter(member=world.member, date__lte=MONDAY + dt.timedelta(days=4))
     assert big.unplaced_code == "no_capacity"
     assert sum(i.hours for i in first_week) <= Decimal("40")
+
+
+def test_plan_from_template_copies_tasks_with_shifted_dates(world: Any) -> None:
+    template = make_plan(world, title="新品上架模板", is_template=True)
+    shoot = make_task(world, template, "拍摄", hours="4", due=MONDAY + dt.timedelta(days=3), checklist=["布景", "灯光"],
+                      assignees=[world.member], required_strengths={"修图": 1})
+    make_task(world, template, "上架", hours="2", due=MONDAY + dt.timedelta(days=5), dependencies=[shoot])
+    replan(world)
+    assert not ScheduleItem.objects.filter(task__plan=template).exists()  # templates are never scheduled
+    plan = services.plan_from_template(actor=world.manager, template=template, title="春季新品上架",
+                                       start=MONDAY + dt.timedelta(days=14))
+    copied = {t.title: t for t in plan.tasks.all()}
+    assert copied["拍摄"].due == MONDAY + dt.timedelta(days=17) and not plan.is_template
+    assert [c.text for c in copied["拍摄"].checklist.all()] == ["布景", "灯光"]
+    assert list(copied["上架"].dependencies.all()) == [copied["拍摄"]]
+    assert list(copied["拍摄"].assignees.all()) == [world.member]
+    assert list(plan.members.all()) == [world.member]
