@@ -107,6 +107,7 @@ class GoalForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
     department = forms.ModelChoiceField(label=_("Team (for a team goal)"), queryset=Department.objects.none(),
                                         required=False)
+    parent = forms.ModelChoiceField(label=_("Part of the team goal"), queryset=Goal.objects.none(), required=False)
     measure = forms.ChoiceField(label=_("Measure"), choices=Goal.Measure.choices)
     target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
     weight = forms.DecimalField(label=_("Weight (%)"), max_digits=5, decimal_places=2, initial=Decimal("100"))
@@ -122,6 +123,8 @@ class GoalForm(forms.Form):
         self.fields["member"].queryset = _members(organization_id)  # type: ignore[attr-defined]
         self.fields["department"].queryset = Department.objects.filter(organization_id=organization_id)  # type: ignore[attr-defined]
         self.fields["shop_ids"].queryset = Shop.objects.filter(organization_id=organization_id)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
+            organization_id=organization_id, member__isnull=True).exclude(state=Goal.State.CLOSED)
 
 
 class CommentForm(forms.Form):

@@ -112,3 +112,21 @@ def test_pay_pages_have_query_budgets(world: Any, login: Any, django_assert_max_
         assert client.get(f"/performance/pay/statements/{statement.pk}/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/performance/pay/").status_code == 200
+
+
+def test_member_proposes_a_goal_cascaded_from_the_team_goal(world: Any, login: Any) -> None:
+    from shangdui.performance import goals
+    from shangdui.performance.models import Goal
+
+    team = goals.goal_propose(actor=world.director, organization=world.org, department=world.ops,
+                              title="运营部 10 月净销售额", measure="net_sales", target=Decimal("300000"),
+                              period_start=PERIOD, period_end=PERIOD.replace(day=31), benchmark="竞品月销 40 万")
+    response = login(world.member).post("/performance/goals/new/", {
+        "title": "天猫店 10 月净销售额", "member": world.member.pk, "parent": team.pk, "measure": "net_sales",
+        "target": "120000", "weight": "60", "period_start": "2026-10-01", "period_end": "2026-10-31",
+        "shop_ids": [world.shop.pk]})
+    goal = Goal.objects.get(title="天猫店 10 月净销售额")
+    assert response.status_code == 302 and goal.parent == team and goal.member_confirmed
+    assert not goal.manager_confirmed
+    body = login(world.manager).get(f"/performance/goals/{team.pk}/").content.decode()
+    assert "天猫店 10 月净销售额" in body and "竞品月销 40 万" in body
