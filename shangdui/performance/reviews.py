@@ -155,3 +155,21 @@ def capability_profile(member: Member) -> list[dict[str, Any]]:
                      "completion": weighted_completion(review.goal_results), "final_score": review.final_score,
                      "coefficient": review.bonus_coefficient})
     return rows
+
+
+def capability_chart(profile: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """ECharts option: weighted completion (%) and final score per finished cycle."""
+    if not profile:
+        return None
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [_("Completion (%)"), _("Final score")]},
+        "xAxis": {"type": "category", "data": [row["cycle"] for row in profile]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": _("Completion (%)"), "type": "line",
+             "data": [float(row["completion"]) if row["completion"] is not None else None for row in profile]},
+            {"name": _("Final score"), "type": "bar",
+             "data": [float(row["final_score"]) if row["final_score"] is not None else None for row in profile]},
+        ],
+    }

@@ -148,9 +148,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
     visible = Review.objects.filter(organization_id=viewer.organization_id).select_related("cycle", "member")
     if viewer.role not in (Member.Role.DIRECTOR, Member.Role.FINANCE):
         visible = visible.filter(member_id__in={viewer.id, *managed_member_ids(viewer)})
+    profile = reviews.capability_profile(viewer)
     return render(request, "performance/review_list.html", {
         "reviews": list(visible.order_by("-cycle__period_end", "member__name")[:200]),
-        "profile": reviews.capability_profile(viewer)})
+        "profile": profile, "chart": reviews.capability_chart(profile)})
 
 
 @member_required

@@ -97,6 +97,12 @@ def test_review_outcome_feeds_the_bonus_in_the_pay_run(world: Any) -> None:
     assert peer.bonus == Decimal("0.00")
 
 
+def test_capability_profile_chart_on_the_reviews_page(world: Any, login: Any) -> None:
+    _finished_review(world)
+    body = login(world.member).get("/performance/reviews/").content.decode()
+    assert 'data-testid="capability-chart"' in body and "80.0" in body  # completion of the manual goal
+
+
 def test_bonus_plan_without_review_is_flagged(world: Any) -> None:
     services.payplan_create(actor=world.director, organization=world.org, name="绩效", kind="bonus",
                             member=world.member, bonus_pool=Decimal("2000"))
