@@ -11,7 +11,7 @@ import pytest
 from shangdui.org.demo import build_demo
 from shangdui.org.models import Member
 from shangdui.performance import goals, people
-from shangdui.performance.models import Feedback, Goal, MeetingItem, PayLine, PayRun, Review
+from shangdui.performance.models import Feedback, Goal, MeetingItem, OneOnOne, PayLine, PayPlan, PayRun, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,28 @@ def test_demo_company_has_every_workflow(client: Any) -> None:
     client.force_login(manager.user, backend="django.contrib.auth.backends.ModelBackend")
     body = client.get("/performance/").content.decode()
     assert "孙浩然" in body and "主图审核周期太长" in body
+
+    # Every page renders with the demo's rich data (as the director, who sees everything).
+    director = Member.objects.get(organization=organization, role=Member.Role.DIRECTOR)
+    client.force_login(director.user, backend="django.contrib.auth.backends.ModelBackend")
+    statement = run.statements.filter(commission__gt=0).first()
+    assert statement is not None
+    urls = ["/performance/", "/performance/goals/", "/performance/reviews/", "/performance/one-on-ones/",
+            "/performance/meetings/", "/performance/wall/", "/performance/pay/", "/performance/pay/plans/",
+            f"/performance/pay/runs/{run.pk}/", f"/performance/pay/statements/{statement.pk}/",
+            f"/performance/members/{statement.member_id}/pay/"]
+    urls += [f"/performance/goals/{pk}/" for pk in Goal.objects.filter(organization=organization).values_list(
+        "pk", flat=True)[:5]]
+    urls += [f"/performance/reviews/{pk}/" for pk in Review.objects.filter(organization=organization).values_list(
+        "pk", flat=True)[:3]]
+    urls += [f"/performance/one-on-ones/{pk}/" for pk in OneOnOne.objects.filter(
+        member__organization=organization).values_list("pk", flat=True)[:2]]
+    urls += [f"/performance/meetings/{pk}/" for pk in MeetingItem.objects.filter(
+        meeting__organization=organization).values_list("meeting_id", flat=True)[:1]]
+    urls += [f"/performance/pay/plans/{pk}/" for pk in PayPlan.objects.filter(organization=organization).values_list(
+        "pk", flat=True)[:2]]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    body = client.get(f"/performance/pay/statements/{statement.pk}/").content.decode()
+    assert 'data-testid="evidence-orders"' in body
