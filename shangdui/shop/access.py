@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from shangdui.org.access import refuse
 from shangdui.org.models import Member
-from shangdui.shop.models import ShippingBatch, Shop
+from shangdui.shop.models import FollowUp, ShippingBatch, Shop
 from shangdui.shop.selectors import shops_visible
 
 
@@ -52,3 +52,19 @@ def get_batch_for_user(viewer: Member, pk: object, *, request: HttpRequest | Non
                                                                pk=int(str(pk)))
     except (ShippingBatch.DoesNotExist, ValueError):
         raise refuse(viewer, what="shipping batch", object_id=pk, request=request) from None
+
+
+def can_follow_up(viewer: Member) -> bool:
+    """The follow-up queue: customer service, their managers, the director (everyone but finance)."""
+    return viewer.role != Member.Role.FINANCE
+
+
+def get_followup_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> FollowUp:
+    from shangdui.shop.followups import followups_queue
+
+    try:
+        if not can_follow_up(viewer):
+            raise FollowUp.DoesNotExist
+        return followups_queue(viewer).get(pk=int(str(pk)))
+    except (FollowUp.DoesNotExist, ValueError):
+        raise refuse(viewer, what="follow-up", object_id=pk, request=request) from None

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shangdui.org.models import Organization
 from shangdui.shop import summaries
+from shangdui.shop.followups import followups_generate
 from shangdui.shop.importers import OrderLine as LineRecord
 from shangdui.shop.importers import OrderRecord
 from shangdui.shop.imports import ORDER_COLUMNS, order_rows
@@ -90,8 +91,10 @@ def demo_orders(*, organization: Organization, shops: list[Shop], seed: int = 20
             count = max(0, int(rng.gauss(VOLUME[shop.platform] * boost * (0.8 + 0.4 * (DAYS - offset) / DAYS), 3)))
             for number in range(count):
                 row, lines = order_rows(_record(rng, shop, number, day), shop.pk, today)
-                orders.append(Order(organization=organization, shop=shop, platform=shop.platform,
-                                    **dict(zip(names, row, strict=True))))
+                order = Order(organization=organization, shop=shop, platform=shop.platform,
+                              **dict(zip(names, row, strict=True)))
+                _logistics(rng, order, offset)
+                orders.append(order)
                 pending_lines.append(lines)
     Order.objects.bulk_create(orders, batch_size=1000)
     line_names = ["position", "line_id", "product_id", "sku", "title", "spec", "quantity", "price", "amount",
@@ -100,4 +103,24 @@ def demo_orders(*, organization: Organization, shops: list[Shop], seed: int = 20
         [OrderLine(order=order, **dict(zip(line_names, line[1:], strict=True)))
          for order, lines in zip(orders, pending_lines, strict=True) for line in lines], batch_size=2000)
     summaries.refresh(shop_ids=[s.pk for s in shops], start=today - dt.timedelta(days=DAYS), end=today)
+    followups_generate(organization=organization)
     return len(orders)
+
+
+CARRIERS = ("sf", "zto", "yto", "yunda")
+
+
+def _logistics(rng: random.Random, order: Order, age_days: int) -> None:
+    """Paid orders older than two days were shipped; most older than six were delivered; a few recent
+    ones are in after-sales, so the follow-up queue has all three kinds of work."""
+    if order.paid_at is None or order.refunded:
+        return
+    if age_days <= 3 and rng.random() < 0.03:
+        order.after_sale_status = "退款中"
+    if age_days < 2 or order.receiver_encrypted and age_days < 4:
+        return
+    order.shipped_at = order.paid_at + dt.timedelta(hours=rng.randint(6, 30))
+    order.carrier = rng.choice(CARRIERS)
+    order.tracking_no = f"{order.carrier.upper()}{rng.randint(10**11, 10**12 - 1)}"
+    if age_days > 6 and rng.random() < 0.97:
+        order.delivered_at = order.shipped_at + dt.timedelta(days=rng.randint(1, 4))

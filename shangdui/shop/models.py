@@ -230,3 +230,38 @@ class ProductDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id} {self.day} {self.title}"
+
+
+class FollowUp(models.Model):
+    """Customer-service work created from an order: care while in transit, a review request after
+    delivery, or after-sales handling with a response deadline. One per (order, kind)."""
+
+    class Kind(models.TextChoices):
+        CARE = "care", _("In-transit care")
+        REVIEW = "review", _("Ask for a review")
+        AFTER_SALE = "after_sale", _("After-sales")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("order"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField(_("due"))
+    assignee = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("assignee"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="followup_unique_order_kind")]
+        indexes = [models.Index(fields=["organization", "status", "due_at"], name="followup_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order.order_id}"

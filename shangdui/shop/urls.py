@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangdui.shop import views, views_shipping
+from shangdui.shop import views, views_followups, views_shipping
 
 app_name = "shop"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("shipping/<int:pk>/labels/", views_shipping.shipping_labels, name="shipping_labels"),
     path("shipping/<int:pk>/assign/", views_shipping.shipping_assign, name="shipping_assign"),
     path("shipping/<int:pk>/tracking/", views_shipping.shipping_tracking, name="shipping_tracking"),
+    path("follow-ups/", views_followups.followup_list, name="followup_list"),
+    path("follow-ups/generate/", views_followups.followup_generate, name="followup_generate"),
+    path("follow-ups/<int:pk>/done/", views_followups.followup_mark_done, name="followup_done"),
 ]

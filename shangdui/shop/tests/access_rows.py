@@ -34,7 +34,22 @@ def _batch(w: Any) -> int:
 
 SHIPPERS = expect(302, 404, 404, 200, 200, 404, 404)  # director and managers who see every shop
 
+def _followup(w: Any) -> int:
+    from shangdui.shop.models import FollowUp, Order
+
+    _batch(w)
+    order = Order.objects.get(organization=w.org, order_id="A1")
+    follow_up, _created = FollowUp.objects.get_or_create(
+        organization=w.org, order=order, kind="after_sale", defaults={"due_at": "2026-11-02T10:00:00+08:00"})
+    return int(follow_up.pk)
+
+
 PAGES: dict[str, Any] = {
+    "shop:followup_list": ("get", lambda w: "/shops/follow-ups/", {}, expect(302, 200, 200, 200, 200, 404, 200)),
+    "shop:followup_generate": ("post", lambda w: "/shops/follow-ups/generate/", {},
+                               expect(302, 404, 404, 302, 302, 404, 302)),
+    "shop:followup_done": ("post", lambda w: f"/shops/follow-ups/{_followup(w)}/done/", {},
+                           expect(302, 302, 302, 302, 302, 404, 404)),
     "shop:shipping_list": ("get", lambda w: "/shops/shipping/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
     "shop:shipping_detail": ("get", lambda w: f"/shops/shipping/{_batch(w)}/", {}, SHIPPERS),
     "shop:shipping_export": ("post", lambda w: f"/shops/shipping/{_batch(w)}/export/", {}, SHIPPERS),
