@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from shangdui.conversations.models import Conversation, InspectionScheme
+from shangdui.conversations.models import Appeal, Conversation, InspectionScheme
 from shangdui.org.access import can_manage, managed_member_ids, refuse
 from shangdui.org.models import Member
 
@@ -37,6 +37,26 @@ def can_verify(viewer: Member, conversation: Conversation) -> bool:
     return can_view(viewer, conversation) and conversation.member_id != viewer.id
 
 
+def can_appeal(viewer: Member, conversation: Conversation) -> bool:
+    """Only the member whose conversation it is appeals its rule hits."""
+    return viewer.organization_id == conversation.organization_id and conversation.member_id == viewer.id
+
+
+def can_decide_appeal(viewer: Member, conversation: Conversation) -> bool:
+    """The member's manager chain or the director decides; never the member themself."""
+    return (viewer.organization_id == conversation.organization_id and conversation.member_id != viewer.id
+            and (viewer.role == Member.Role.DIRECTOR or can_manage(viewer, conversation.member)))
+
+
+def can_work_queue(viewer: Member) -> bool:
+    """The review queue: inspectors, the director and managers (each sees what they may review)."""
+    return sees_all(viewer) or viewer.role == Member.Role.MANAGER
+
+
+def can_set_retention(viewer: Member) -> bool:
+    return viewer.role == Member.Role.DIRECTOR
+
+
 def can_upload_for(viewer: Member, member: Member) -> bool:
     return viewer.organization_id == member.organization_id and (
         member.id == viewer.id or sees_all(viewer) or can_manage(viewer, member))
@@ -62,3 +82,16 @@ def get_scheme_for_user(viewer: Member, pk: object, *, request: HttpRequest | No
         return InspectionScheme.objects.get(organization_id=viewer.organization_id, pk=int(str(pk)))
     except (InspectionScheme.DoesNotExist, ValueError):
         raise refuse(viewer, what="inspection scheme", object_id=pk, request=request) from None
+
+
+def get_appeal_for_user(viewer: Member, conversation: Conversation, pk: object, *,
+                        request: HttpRequest | None = None) -> Appeal:
+    """An appeal of ``conversation`` that ``viewer`` may decide; 404 otherwise."""
+    try:
+        appeal = Appeal.objects.select_related("rule_hit", "member").get(
+            organization_id=viewer.organization_id, rule_hit__conversation=conversation, pk=int(str(pk)))
+    except (Appeal.DoesNotExist, ValueError):
+        raise refuse(viewer, what="appeal", object_id=pk, request=request) from None
+    if not can_decide_appeal(viewer, conversation):
+        raise refuse(viewer, what="appeal", object_id=pk, request=request)
+    return appeal

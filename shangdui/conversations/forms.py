@@ -50,3 +50,31 @@ class SchemeForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirmed", _("Confirm")), ("overturned", _("Overturn"))])
     comment = forms.CharField(required=False, max_length=2000)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("upheld", _("Uphold")), ("rejected", _("Reject"))])
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class RetentionForm(forms.Form):
+    audio_days = forms.IntegerField(label=_("Keep recordings for (days)"), min_value=1, max_value=3650)
+
+
+class ChatImportForm(forms.Form):
+    chats = MultipleFileField(label=_("Chat logs"), widget=MultipleFileInput(attrs={"accept": ".txt,.log,.csv,.json"}))
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    agent_nicknames = forms.CharField(
+        label=_("Agent nicknames"), required=False, max_length=500,
+        help_text=_("Comma-separated shop or agent nicknames. Without them, the first speaker who greets "
+                    "with 您好 or 亲 is the agent."))
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = members

@@ -48,6 +48,7 @@ class Conversation(models.Model):
     customer = models.CharField(_("customer"), max_length=100, blank=True)
     order_no = models.CharField(_("order number"), max_length=64, blank=True)
     audio = models.FileField(_("recording"), upload_to="conversations/audio/%Y/%m/", blank=True)
+    audio_deleted_at = models.DateTimeField(_("recording deleted at"), null=True, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     consent = models.BooleanField(_("customer consented to recording"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -114,6 +115,7 @@ class RuleHit(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.AUTO)
     decided_by = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
 
     class Meta:
@@ -124,6 +126,72 @@ class RuleHit(models.Model):
         return f"{self.rule_id}: {'passed' if self.passed else 'failed'}"
 
     @property
+    def appeal_or_none(self) -> Appeal | None:
+        try:
+            return self.appeal  # type: ignore[attr-defined,no-any-return]
+        except Appeal.DoesNotExist:
+            return None
+
+    @property
     def effective_passed(self) -> bool:
         """An overturned hit counts the other way round; the score follows the decision."""
         return (not self.passed) if self.decision == self.Decision.OVERTURNED else self.passed
+
+
+class Appeal(models.Model):
+    """申诉: the member contests one rule hit of their own conversation; a manager or the director decides.
+
+    One appeal per rule hit, ever (the decision is final): the database enforces it. Upholding an
+    appeal flips the hit's effective result; rejecting it confirms the result as it stood.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    rule_hit = models.OneToOneField(RuleHit, on_delete=models.CASCADE, related_name="appeal")
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="appeals",
+                               verbose_name=_("member"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("appealed at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", decided_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(decided_at__isnull=False)),
+                name="appeal_decided_when_closed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.rule_hit.rule_id}"
+
+
+class RetentionPolicy(models.Model):
+    """How long recordings are kept (organization-wide); transcripts and scores stay."""
+
+    DEFAULT_DAYS = 180
+
+    organization = models.OneToOneField("org.Organization", on_delete=models.CASCADE,
+                                        related_name="conversation_retention")
+    audio_days = models.PositiveIntegerField(_("keep recordings for (days)"), default=DEFAULT_DAYS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+        constraints = [models.CheckConstraint(condition=models.Q(audio_days__gte=1), name="retention_days_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.audio_days}"

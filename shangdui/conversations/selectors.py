@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from shangdui.conversations.access import visible_conversations
-from shangdui.conversations.models import Conversation, RuleHit
+from shangdui.conversations.models import Appeal, Conversation, RuleHit
 from shangdui.org.models import Member
 
 
@@ -19,6 +19,21 @@ def conversation_list(viewer: Member, *, member_id: int | None = None, status: s
     if status in Conversation.Status.values:
         conversations = conversations.filter(status=status)
     return conversations
+
+
+def review_queue(viewer: Member, *, limit: int = 100) -> dict[str, Any]:
+    """The inspector's queue: conversations with failed rules nobody has reviewed yet, and open
+    appeals, both newest first; never the viewer's own conversations."""
+    visible = visible_conversations(viewer).exclude(member_id=viewer.id)
+    unreviewed = (visible.filter(status=Conversation.Status.DONE,
+                                 rule_hits__passed=False, rule_hits__decision=RuleHit.Decision.AUTO)
+                  .annotate(failed=Count("rule_hits", filter=Q(rule_hits__passed=False,
+                                                               rule_hits__decision=RuleHit.Decision.AUTO)))
+                  .select_related("member").order_by("-occurred_at", "-id")[:limit])
+    appeals = (Appeal.objects.filter(organization_id=viewer.organization_id, status=Appeal.Status.OPEN,
+                                     rule_hit__conversation__in=visible)
+               .select_related("member", "rule_hit", "rule_hit__conversation").order_by("-created_at", "-id")[:limit])
+    return {"unreviewed": list(unreviewed), "appeals": list(appeals)}
 
 
 def scorecard(viewer: Member) -> dict[str, Any]:

@@ -8,7 +8,10 @@ urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("upload/", views.conversation_upload, name="upload"),
     path("record/", views.conversation_record, name="record"),
+    path("import-chats/", views.chat_import, name="import_chats"),
     path("scorecard/", views.scorecard, name="scorecard"),
+    path("queue/", views.review_queue, name="queue"),
+    path("retention/", views.retention_update, name="retention"),
     path("schemes/", views.scheme_list, name="scheme_list"),
     path("schemes/new/", views.scheme_edit, name="scheme_new"),
     path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),
@@ -16,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/", views.conversation_detail, name="detail"),
     path("<int:pk>/audio/", views.conversation_audio, name="audio"),
     path("<int:pk>/rules/<int:hit_id>/decide/", views.rule_hit_decide, name="rule_decide"),
+    path("<int:pk>/rules/<int:hit_id>/appeal/", views.appeal_create, name="appeal_create"),
+    path("<int:pk>/appeals/<int:appeal_id>/decide/", views.appeal_decide, name="appeal_decide"),
 ]

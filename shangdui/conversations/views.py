@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangdui.conversations import access, selectors, services
-from shangdui.conversations.forms import DecisionForm, SchemeForm, UploadForm
+from shangdui.conversations.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    ChatImportForm,
+    DecisionForm,
+    RetentionForm,
+    SchemeForm,
+    UploadForm,
+)
 from shangdui.conversations.models import Conversation, InspectionScheme, RuleHit
 from shangdui.core.decorators import member_required
 from shangdui.core.htmx import render_page
@@ -46,6 +54,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "conversations/list.html", "conversations/partials/_rows.html", {
         "conversations": conversations[:200], "statuses": Conversation.Status.choices,
         "status": request.GET.get("status", ""), "members": _uploadable_members(viewer), "member_id": member_id,
+        "can_work_queue": access.can_work_queue(viewer),
     })
 
 
@@ -82,6 +91,41 @@ def conversation_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "conversations/upload.html", {"form": form})
 
 
+def _decode_chat(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Chinese Windows tools still export GBK
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def chat_import(request: HttpRequest) -> HttpResponse:
+    """Upload chat logs; each file becomes an inspected chat conversation, bad lines listed by number."""
+    viewer = _viewer(request)
+    form = ChatImportForm(request.POST or None, request.FILES or None, members=_uploadable_members(viewer),
+                          initial={"member": viewer})
+    results: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        nicknames = [n.strip() for n in re.split(r"[,，]", form.cleaned_data["agent_nicknames"]) if n.strip()]
+        for upload in form.cleaned_data["chats"]:
+            if upload.size > services.MAX_CHAT_BYTES:
+                results.append({"name": upload.name, "error": _("%(name)s is larger than 20 MB.") % {
+                    "name": upload.name}})
+                continue
+            try:
+                conversation, bad = services.conversation_import_chat(
+                    actor=viewer, member=form.cleaned_data["member"], name=upload.name,
+                    text=_decode_chat(upload.read()), agent_nicknames=nicknames)
+            except ValidationError as exc:
+                results.append({"name": upload.name, "error": "; ".join(exc.messages)})
+            else:
+                results.append({"name": upload.name, "conversation": conversation, "bad_lines": bad})
+    return render(request, "conversations/import_chats.html", {"form": form, "results": results})
+
+
 @member_required
 def conversation_record(request: HttpRequest) -> HttpResponse:
     """Record a face-to-face talk on the phone; the browser keeps the audio until the upload succeeds."""
@@ -98,8 +142,10 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "conversations/detail.html", "conversations/partials/_status.html", {
         "conversation": conversation,
         "segments": conversation.segments.all(),
-        "hits": conversation.rule_hits.select_related("decided_by"),
+        "hits": conversation.rule_hits.select_related("decided_by", "appeal", "appeal__decided_by"),
         "can_verify": access.can_verify(viewer, conversation),
+        "can_appeal": access.can_appeal(viewer, conversation),
+        "can_decide_appeal": access.can_decide_appeal(viewer, conversation),
     })
 
 
@@ -157,12 +203,83 @@ def rule_hit_decide(request: HttpRequest, pk: int, hit_id: int) -> HttpResponse:
 
 
 @member_required
+@require_POST
+def appeal_create(request: HttpRequest, pk: int, hit_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.get_conversation_for_user(viewer, pk, request=request)
+    hit = RuleHit.objects.filter(conversation=conversation, pk=hit_id).select_related("conversation").first()
+    if hit is None or not access.can_appeal(viewer, conversation):
+        raise refuse(viewer, what="rule hit appeal", object_id=hit_id, request=request)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the appeal."))
+    else:
+        try:
+            services.appeal_create(actor=viewer, hit=hit, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Appeal submitted; your manager will decide."))
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
+@member_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int, appeal_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.get_conversation_for_user(viewer, pk, request=request)
+    appeal = access.get_appeal_for_user(viewer, conversation, appeal_id, request=request)
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose uphold or reject."))
+    else:
+        try:
+            services.appeal_decide(actor=viewer, appeal=appeal, uphold=form.cleaned_data["decision"] == "upheld",
+                                   comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Appeal decided; the score follows the decision."))
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
+@member_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """质检队列: conversations with failed rules nobody has reviewed, and open appeals, newest first."""
+    viewer = _viewer(request)
+    if not access.can_work_queue(viewer):
+        raise refuse(viewer, what="review queue", object_id="-", request=request)
+    return render(request, "conversations/queue.html", selectors.review_queue(viewer))
+
+
+@member_required
 def scheme_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
+    can_retain = access.can_set_retention(viewer)
     return render(request, "conversations/schemes.html", {
         "schemes": InspectionScheme.objects.filter(organization_id=viewer.organization_id),
         "can_edit": access.can_edit_schemes(viewer),
+        "retention_form": RetentionForm(initial={"audio_days": services.retention_days(viewer.organization_id)})
+        if can_retain else None,
     })
+
+
+@member_required
+@require_POST
+def retention_update(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if not access.can_set_retention(viewer):
+        raise refuse(viewer, what="retention policy", object_id="-", request=request)
+    form = RetentionForm(request.POST)
+    if form.is_valid():
+        services.retention_set(organization=viewer.organization, audio_days=form.cleaned_data["audio_days"])
+        messages.success(request, _("Recordings older than %(days)s days will be deleted; transcripts and scores "
+                                    "are kept.") % {"days": form.cleaned_data["audio_days"]})
+    else:
+        messages.error(request, _("Keep recordings between 1 and 3650 days."))
+    return redirect("conversations:scheme_list")
 
 
 @member_required

@@ -27,6 +27,15 @@ def _hit(w: Any) -> str:
     return f"/conversations/{conversation.pk}/rules/{hit.pk}/decide/"
 
 
+def _appeal_url(w: Any) -> str:
+    from shangdui.conversations.models import Appeal, RuleHit
+
+    conversation = _alice_conversation(w)
+    hit = RuleHit.objects.create(conversation=conversation, rule_id="r", name="r", points=5, passed=False)
+    appeal = Appeal.objects.create(organization=w.org, rule_hit=hit, member=w.member, reason="客户没问")
+    return f"/conversations/{conversation.pk}/appeals/{appeal.pk}/decide/"
+
+
 def _scheme(w: Any) -> Any:
     from shangdui.conversations.services import scheme_install_default
 
@@ -54,6 +63,15 @@ PAGES = {
                             OWN_AND_MANAGERS),
     "conversations:rule_decide": ("post", _hit, {"decision": "overturned"},
                                   expect(302, 404, 404, 302, 302, 404, 404)),
+    # Only the member appeals their own conversation's hit; their manager chain or the director decides.
+    "conversations:appeal_create": ("post", lambda w: _hit(w).replace("/decide/", "/appeal/"),
+                                    {"reason": "我说了您好"}, expect(302, 302, 404, 404, 404, 404, 404)),
+    "conversations:appeal_decide": ("post", _appeal_url, {"decision": "upheld"},
+                                    expect(302, 404, 404, 302, 302, 404, 404)),
+    "conversations:queue": ("get", lambda w: "/conversations/queue/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
+    "conversations:retention": ("post", lambda w: "/conversations/retention/", {"audio_days": "90"},
+                                expect(302, 404, 404, 404, 302, 404, 302)),
+    "conversations:import_chats": ("get", lambda w: "/conversations/import-chats/", {}, everyone(200)),
 }
 
 
