@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 
 from shangdui.conversations.access import visible_conversations
-from shangdui.conversations.models import Appeal, Conversation, RuleHit
+from shangdui.conversations.models import Appeal, Conversation, RuleHit, Segment
+from shangdui.conversations.trends import coaching, customer_trends
 from shangdui.org.models import Member
 
 
@@ -39,7 +40,7 @@ def review_queue(viewer: Member, *, limit: int = 100) -> dict[str, Any]:
 def scorecard(viewer: Member) -> dict[str, Any]:
     """Per member: conversations, average score %, pass rate per rule, talk ratio; the team's top quartile."""
     done = visible_conversations(viewer).filter(status=Conversation.Status.DONE, max_score__gt=0)
-    rows = []
+    rows: list[dict[str, Any]] = []
     per_member = done.values("member_id", "member__name").annotate(
         n=Count("id"), avg_score=Avg("score"), avg_max=Avg("max_score")).order_by("member__name")
     metrics: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -47,10 +48,11 @@ def scorecard(viewer: Member) -> dict[str, Any]:
         metrics[conversation.member_id].append(conversation.metrics or {})
     for row in per_member:
         percent = round(100 * row["avg_score"] / row["avg_max"]) if row["avg_max"] else None
-        talk: list[float] = [float(m["talk_ratio"]) for m in metrics[row["member_id"]]
-                             if m.get("talk_ratio") is not None]
+        mine = metrics[row["member_id"]]
         rows.append({"member_id": row["member_id"], "name": row["member__name"], "conversations": row["n"],
-                     "score_percent": percent, "talk_ratio": round(sum(talk) / len(talk), 2) if talk else None})
+                     "score_percent": percent, "talk_ratio": _mean(mine, "talk_ratio", 2),
+                     "questions": _mean(mine, "questions", 1),
+                     "longest_monologue": _mean(mine, "longest_monologue", 0)})
     ranked = sorted((r["score_percent"] for r in rows if r["score_percent"] is not None), reverse=True)
     top_quartile = ranked[max(0, (len(ranked) + 3) // 4 - 1)] if ranked else None
     rules: dict[str, dict[str, Any]] = {}
@@ -61,4 +63,27 @@ def scorecard(viewer: Member) -> dict[str, Any]:
         entry["total"] += 1
     for entry in rules.values():
         entry["rate"] = round(100 * entry["passed"] / entry["total"]) if entry["total"] else None
-    return {"rows": rows, "top_quartile": top_quartile, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0)}
+    advice = coaching(rows, top_quartile)
+    for member_row in rows:
+        member_row["advice"] = advice.get(member_row["member_id"], [])
+    return {"rows": rows, "top_quartile": top_quartile, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0),
+            "trends": _trends(viewer, done)}
+
+
+TRENDS_CONVERSATIONS = 2000
+
+
+def _trends(viewer: Member, done: QuerySet[Conversation]) -> dict[str, Any]:
+    """Customer topics and competitor names over the most recent visible conversations."""
+    from shangdui.shop.models import Shop
+
+    recent = list(done.order_by("-occurred_at").values_list("id", flat=True)[:TRENDS_CONVERSATIONS])
+    texts = Segment.objects.filter(conversation_id__in=recent, role="customer").values_list(
+        "conversation_id", "text").iterator()
+    shops = Shop.objects.filter(organization_id=viewer.organization_id).values_list("name", flat=True)
+    return customer_trends(texts, list(shops))
+
+
+def _mean(metrics: list[dict[str, Any]], key: str, digits: int) -> float | None:
+    values = [float(m[key]) for m in metrics if m.get(key) is not None]
+    return round(sum(values) / len(values), digits) if values else None
