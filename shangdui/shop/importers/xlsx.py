@@ -204,7 +204,7 @@ def _sheet_rows(part, shared: list[str]) -> Iterator[tuple[int, list[object]]]: 
                 value: object = _text_of(inline) if inline is not None else ""
             else:
                 raw = cell.findtext(_VALUE)
-                if raw is None:
+                if not raw:  # no cached value (a formula never calculated, e.g. written by openpyxl)
                     value = ""
                 elif kind == "s":
                     value = shared[int(raw)]

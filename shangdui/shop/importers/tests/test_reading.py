@@ -296,3 +296,13 @@ def test_streaming_reader_with_a_non_utf8_sheet(monkeypatch):
     data = rewrite_zip(xlsx_bytes(["x"], []), {"xl/worksheets/sheet1.xml": sheet})
     monkeypatch.setattr(xlsx, "XLSX_CALAMINE_MAX_SHEET_BYTES", 0)
     assert list(xlsx.iter_xlsx(io.BytesIO(data))) == [(1, ["订单号 café", "", 12.5])]
+
+
+def test_streaming_xlsx_formula_without_cached_value_is_blank(monkeypatch):
+    """openpyxl writes "=0" as a formula with an empty cached value; found by hypothesis."""
+    from shangdui.shop.importers import xlsx
+
+    data = xlsx_bytes(["订单号", "金额", "备注"], [["=0", "1", "x"]])
+    monkeypatch.setattr(xlsx, "XLSX_CALAMINE_MAX_SHEET_BYTES", 0)
+    calamine, streamed = read_both(data)
+    assert streamed[1][1][0] == "" and streamed[1][1][1:] == ["1", "x"]
