@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,7 +141,8 @@ def plan_tasks(plan: Plan) -> list[Task]:
     tasks: list[Task] = list(plan.tasks.select_related("stage").prefetch_related(
         "assignees", Prefetch("dependencies", queryset=Task.objects.only("id", "title")), "checklist",
     ).annotate(scheduled=Sum("schedule_items__hours"),
-               done_hours=Sum("schedule_items__hours", filter=Q(schedule_items__done=True))))
+               done_hours=Sum("schedule_items__hours", filter=Q(schedule_items__done=True)),
+               first_day=Min("schedule_items__date"), last_day=Max("schedule_items__date")))
     for task in tasks:
         task.unplaced_text = unplaced_text(task) if task.unplaced_code else ""  # type: ignore[attr-defined]
     return tasks
@@ -258,3 +259,29 @@ def plan_review(plan: Plan, today: dt.date) -> dict[str, Any]:
         "estimate": estimate, "actual": actual,
         "on_time": int(100 * sum(1 for r in finished if not r["late"]) / len(finished)) if finished else None,
     }
+
+
+def plan_timeline(plan: Plan, tasks: list[Task], today: dt.date) -> dict[str, Any]:
+    """Gantt-like chart: each task's scheduled span in days from the plan's start (stacked bars)."""
+    rows = [t for t in tasks if getattr(t, "first_day", None) is not None]
+    rows.sort(key=lambda t: (t.first_day, t.pk))  # type: ignore[attr-defined]
+    offsets = [(t.first_day - plan.start).days for t in rows]  # type: ignore[attr-defined]
+    spans = [(t.last_day - t.first_day).days + 1 for t in rows]  # type: ignore[attr-defined]
+    done_color, open_color = "#16a34a", "#3b82f6"
+    option = {
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 150, "right": 20, "top": 10, "bottom": 40},
+        "xAxis": {"type": "value", "min": 0, "name": _("days from the start"), "nameLocation": "middle",
+                  "nameGap": 25},
+        "yAxis": {"type": "category", "inverse": True, "data": [t.title for t in rows]},
+        "series": [
+            {"type": "bar", "stack": "span", "data": offsets, "itemStyle": {"color": "transparent"},
+             "tooltip": {"show": False}},
+            {"type": "bar", "stack": "span", "name": _("Scheduled"),
+             "data": [{"value": span, "itemStyle": {"color": done_color if t.status == Task.Status.DONE
+                                                    else open_color}} for t, span in zip(rows, spans, strict=True)],
+             "markLine": {"symbol": "none", "label": {"formatter": _("today")},
+                          "data": [{"xAxis": (today - plan.start).days}]}},
+        ],
+    }
+    return {"option": option, "height": max(160, 28 * len(rows) + 60), "count": len(rows)}

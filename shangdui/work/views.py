@@ -345,12 +345,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request)
     plan = access.get_plan_for_user(viewer, pk, request=request)
     tasks = selectors.plan_tasks(plan)
-    view = "list" if request.GET.get("view") == "list" else "board"
+    view = request.GET.get("view") if request.GET.get("view") in ("list", "timeline") else "board"
     return render(request, "work/plan_detail.html", {
         "plan": plan, "tasks": tasks, "view": view, "columns": selectors.plan_board(plan, tasks),
         "progress": selectors.plan_progress(tasks), "members": list(plan.members.all()),
         "can_edit": access.can_edit_plan(viewer, plan), "can_run": access.can_run_scheduler(viewer),
         "statuses": Task.Status.choices,
+        "timeline": selectors.plan_timeline(plan, tasks, timezone.localdate()) if view == "timeline" else None,
     })
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -176,3 +177,9 @@ def test_plan_review_shows_planned_vs_actual_and_keeps_causes_and_lessons(world:
     assert "素材未到" in page and "提前备素材" in page
     client.logout()
     assert login(world.member).post(f"/work/plans/{plan.pk}/review/", {"lessons": "x"}).status_code == 404
+
+
+def test_plan_timeline_charts_scheduled_spans(world: Any, login: Any) -> None:
+    item = _today_item(world, "主图")
+    page = login(world.member).get(f"/work/plans/{item.task.plan_id}/?view=timeline").content.decode()  # type: ignore[union-attr]
+    assert 'data-chart="timeline-option"' in page and json.dumps("主图") in page  # json_script escapes
