@@ -40,3 +40,14 @@ def test_followups_are_created_once_and_assigned_to_customer_service(world: Any,
     assert carl.post(f"/shops/follow-ups/{mine.pk}/done/").status_code == 302
     mine.refresh_from_db()
     assert mine.status == "done" and mine.done_at is not None
+
+
+@pytest.mark.django_db
+def test_daily_task_is_idempotent(world: Any) -> None:
+    from shangdui.shop.tasks import generate_followups
+
+    orders_import(organization=world.org, shop=world.shop, source=io.BytesIO(_taobao(
+        f'="950",n,10.00,交易成功,张三,{HZ},2026-11-01 10:00:00,2026-11-01 10:00:00,花,1')))
+    Order.objects.filter(order_id="950").update(after_sale_status="退款中")
+    assert generate_followups() == 1
+    assert generate_followups() == 0
