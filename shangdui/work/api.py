@@ -14,8 +14,8 @@ from ninja.errors import HttpError
 
 from shangdui.core.api_errors import raise_validation
 from shangdui.org.models import Member
-from shangdui.work import access, selectors, services
-from shangdui.work.models import DailySummary, Plan, ScheduleItem, Task
+from shangdui.work import access, notes, selectors, services
+from shangdui.work.models import DailySummary, Note, Plan, ScheduleItem, Task
 
 router = Router(tags=["work"])
 
@@ -317,3 +317,48 @@ def replan(request: HttpRequest) -> Status[ReplanOut]:
     job = services.schedule_request(organization=viewer.organization, actor=viewer)
     assert job is not None
     return Status(202, ReplanOut(job_id=job.pk, status=job.status))
+
+
+class NoteOut(Schema):
+    id: int
+    title: str
+    body: str
+    author_id: int
+    plan_id: int | None
+    task_id: int | None
+    date: dt.date | None
+    updated_at: dt.datetime
+
+    @staticmethod
+    def from_note(note: Note) -> NoteOut:
+        return NoteOut(id=note.pk, title=note.title, body=note.body, author_id=note.author_id, plan_id=note.plan_id,
+                       task_id=note.task_id, date=note.date, updated_at=note.updated_at)
+
+
+class NoteIn(Schema):
+    title: str = Field(min_length=1, max_length=120)
+    body: str = Field("", max_length=50000)
+    plan_id: int | None = None
+    task_id: int | None = None
+    date: dt.date | None = None
+
+
+@router.get("/notes", response=list[NoteOut], summary="笔记列表与中文搜索（q）")
+def note_list(request: HttpRequest, q: str = "") -> list[NoteOut]:
+    found = notes.visible_notes(_viewer(request))
+    if q.strip():
+        found = notes.search(found, q[:100])
+    return [NoteOut.from_note(n) for n in found[:100]]
+
+
+@router.post("/notes", response={201: NoteOut}, summary="新建笔记（计划、任务或某一天）")
+def note_create(request: HttpRequest, payload: NoteIn) -> Status[NoteOut]:
+    viewer = _viewer(request)
+    plan = access.get_plan_for_user(viewer, payload.plan_id, request=request) if payload.plan_id else None
+    task = access.get_task_for_user(viewer, payload.task_id, request=request) if payload.task_id else None
+    try:
+        note = services.note_save(author=viewer, title=payload.title, body=payload.body, plan=plan, task=task,
+                                  date=payload.date)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, NoteOut.from_note(note))

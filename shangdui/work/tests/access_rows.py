@@ -115,6 +115,8 @@ API: dict[tuple[str, str], Any] = {
     ("POST", "/api/summaries"): (lambda w: "/api/summaries", {"problems": "无"}, everyone(200, anonymous=401)),
     ("GET", "/api/summaries/team"): (lambda w: "/api/summaries/team", None,
                                      expect(401, 403, 403, 200, 200, 403, 200)),
+    ("GET", "/api/notes"): (lambda w: f"/api/notes?q=直通车&_={_note(w).pk}", None, everyone(200, anonymous=401)),
+    ("POST", "/api/notes"): (lambda w: "/api/notes", {"title": "心得", "body": "直通车"}, everyone(201, anonymous=401)),
     ("POST", "/api/schedule/replan"): (lambda w: "/api/schedule/replan", {},
                                        expect(401, 403, 403, 202, 202, 403, 202)),
 }

@@ -61,3 +61,13 @@ def test_api_refuses_bad_input_with_chinese_messages(world: Any, login: Any) -> 
                          content_type="application/json")
     assert future.status_code == 422
     assert second.dependencies.get() == first
+
+
+def test_notes_api_searches_in_chinese_and_respects_plan_access(world: Any, login: Any, client: Any) -> None:
+    plan = make_plan(world)
+    services.note_save(author=world.manager, plan=plan, title="直通车复盘", body="点击率下降，主图需要优化")
+    assert [n["title"] for n in login(world.member).get("/api/notes?q=主图").json()] == ["直通车复盘"]
+    client.logout()
+    assert login(world.peer).get("/api/notes?q=主图").json() == []  # Bob is not on the plan
+    response = client.post("/api/notes", {"title": "x", "plan_id": plan.pk}, content_type="application/json")
+    assert response.status_code == 404
