@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from shangdui.core.jobs import job_enqueue
 from shangdui.org.models import Member
 from shangdui.shop import access, selectors
 from shangdui.shop.models import ImportBatch, Order
@@ -130,3 +133,26 @@ def sales_figures(request: HttpRequest, shop_id: int | None = None, platform: st
 def import_list(request: HttpRequest, shop_id: int):  # type: ignore[no-untyped-def]
     shop = access.get_shop_for_user(_viewer(request), shop_id, request=request)
     return ImportBatch.objects.filter(organization_id=shop.organization_id, shop=shop).order_by("-created_at")
+
+
+class ImportJobOut(Schema):
+    job_id: int
+    status: str
+
+
+@router.post("/shops/{shop_id}/imports", response={201: ImportJobOut},
+             summary="上传订单导出文件并在后台导入（multipart：file，platform 可选 auto/taobao/jd/pdd/douyin）；"
+                     "用 GET /api/jobs/{job_id} 查看进度和结果")
+def import_create(request: HttpRequest, shop_id: int, file: File[UploadedFile],
+                  platform: Form[str] = "auto") -> Status[ImportJobOut]:
+    viewer = _viewer(request)
+    shop = access.get_shop_importable_for_user(viewer, shop_id, request=request)
+    if platform not in ("auto", "taobao", "jd", "pdd", "douyin"):
+        raise HttpError(422, "platform 只能是 auto、taobao、jd、pdd 或 douyin。")
+    name = file.name or "orders"
+    if not name.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise HttpError(422, "不支持的文件类型：请上传 .csv 或 .xlsx。")
+    job = job_enqueue(organization=viewer.organization, kind="shop.import_orders", created_by=request.user,
+                      title=f"导入订单到 {shop.name}：{name}",
+                      params={"shop_id": shop.pk, "platform": platform, "file_name": name}, input_file=file)
+    return Status(201, ImportJobOut(job_id=job.pk, status=job.status))

@@ -79,4 +79,7 @@ API: dict[Any, Any] = {
                                     expect(401, 200, 200, 200, 200, 200, 404)),
     ("GET", "/api/shops/{shop_id}/imports"): (lambda w: f"/api/shops/{_ops_shop(w)}/imports", None,
                                               expect(401, 200, 200, 200, 200, 200, 404)),
+    # A JSON body has no file: refused as invalid before any access check (see test_api for access).
+    ("POST", "/api/shops/{shop_id}/imports"): (lambda w: f"/api/shops/{_ops_shop(w)}/imports", {},
+                                               expect(401, 422, 422, 422, 422, 422, 422)),
 }

@@ -34,3 +34,25 @@ def test_orders_and_figures(world: Any, login: Any) -> None:
     cs_shop = Shop.objects.create(organization=world.org, name="客服店", platform="jd", department=world.cs)
     assert login(world.peer).get(f"/api/orders?shop_id={cs_shop.pk}").status_code == 404
     assert login(world.other_director).get(f"/api/sales-figures?shop_id={world.shop.pk}").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_import_job_by_api(world: Any, login: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shangdui.core.models import Job
+
+    world.shop.department = world.ops
+    world.shop.save()
+    data = _taobao('="601",a,80.00,交易成功,张三,浙江省 杭州市 西湖区 路1号,138****0000,'
+                   '2026-11-02 09:00:00,2026-11-02 09:00:00,花,1')
+    client = login(world.member)
+    response = client.post(f"/api/shops/{world.shop.pk}/imports", {"file": SimpleUploadedFile("a.csv", data)})
+    assert response.status_code == 201, response.content
+    job = Job.objects.get(pk=response.json()["job_id"])
+    assert job.status == "done" and job.result["created"] == 1
+    assert client.get(f"/api/jobs/{job.pk}").json()["result"]["paid_gmv"] == "80.00"
+    upload = {"file": SimpleUploadedFile("a.csv", data)}
+    assert login(world.finance).post(f"/api/shops/{world.shop.pk}/imports", upload).status_code == 404
+    upload = {"file": SimpleUploadedFile("a.csv", data)}
+    assert login(world.other_director).post(f"/api/shops/{world.shop.pk}/imports", upload).status_code == 404
