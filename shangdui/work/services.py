@@ -463,6 +463,10 @@ def schedule_replan(*, organization: Organization, today: dt.date | None = None,
     for task_id, code in routine_unplaced.items():
         unplaced[task_id] = scheduling.Unplaced(task_id, code, _("A recurring task needs an assignee."))
     with transaction.atomic():
+        # Two re-plans of one organization (two workers) must not interleave their delete and insert,
+        # or both sets of items would stay: the organization row is the lock (PostgreSQL; SQLite
+        # serializes writers anyway).
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
         ScheduleItem.objects.filter(organization=organization, task__isnull=False, done=False, pinned=False).delete()
         ScheduleItem.objects.bulk_create([
             ScheduleItem(organization=organization, member_id=p.member_id, date=p.date, task_id=p.task_id,

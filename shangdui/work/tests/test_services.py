@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from shangdui.core.models import Job
+from shangdui.org.models import Member
 from shangdui.work import services
 from shangdui.work.models import DailySummary, ScheduleItem, Task
 from shangdui.work.tests.factories import MONDAY, make_plan, make_task
@@ -187,3 +188,15 @@ def test_plan_from_template_copies_tasks_with_shifted_dates(world: Any) -> None:
     assert list(copied["上架"].dependencies.all()) == [copied["拍摄"]]
     assert list(copied["拍摄"].assignees.all()) == [world.member]
     assert list(plan.members.all()) == [world.member]
+
+
+def test_replan_with_nothing_to_do_and_members_without_working_days(world: Any) -> None:
+    assert replan(world)["tasks"] == 0
+    Member.objects.filter(pk=world.member.pk).update(working_days=[])
+    plan = make_plan(world)
+    stuck = make_task(world, plan, hours="2", assignees=[world.member])
+    fine = make_task(world, plan, "别人的", hours="2", assignees=[world.peer])
+    replan(world)
+    stuck.refresh_from_db()
+    assert stuck.unplaced_code in ("no_working_days", "no_capacity")
+    assert ScheduleItem.objects.filter(task=fine, member=world.peer).exists()
