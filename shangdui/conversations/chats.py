@@ -170,6 +170,16 @@ def parse_json(text: str, default_date: dt.date) -> ChatLog:
     return log
 
 
+def decode_chat(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030: Chinese Windows tools still export GBK."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
 def parse_chat(name: str, text: str, default_date: dt.date) -> ChatLog:
     """Parse by file suffix (.csv, .json, anything else as text lines); raise ChatError if no message."""
     lower = name.lower()

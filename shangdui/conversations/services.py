@@ -168,6 +168,9 @@ def conversation_rescore(*, conversation: Conversation) -> Conversation:
 def rule_hit_decide(*, actor: Member, hit: RuleHit, decision: str, comment: str = "") -> RuleHit:
     if decision not in (RuleHit.Decision.CONFIRMED, RuleHit.Decision.OVERTURNED):
         raise ValidationError(_("Choose confirm or overturn."))
+    if Appeal.objects.filter(rule_hit=hit).exists():
+        # The member's manager decides an appealed hit; a later verification must not undo that.
+        raise ValidationError(_("This rule hit is under appeal; its manager's decision stands."))
     hit.decision, hit.decided_by, hit.comment = decision, actor, comment.strip()[:2000]
     hit.decided_at = timezone.now()
     hit.save(update_fields=["decision", "decided_by", "decided_at", "comment"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangdui.conversations import access, selectors, services
+from shangdui.conversations.chats import decode_chat
 from shangdui.conversations.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -91,15 +92,6 @@ def conversation_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "conversations/upload.html", {"form": form})
 
 
-def _decode_chat(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # Chinese Windows tools still export GBK
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
-
-
 @member_required
 @require_http_methods(["GET", "POST"])
 def chat_import(request: HttpRequest) -> HttpResponse:
@@ -118,7 +110,7 @@ def chat_import(request: HttpRequest) -> HttpResponse:
             try:
                 conversation, bad = services.conversation_import_chat(
                     actor=viewer, member=form.cleaned_data["member"], name=upload.name,
-                    text=_decode_chat(upload.read()), agent_nicknames=nicknames)
+                    text=decode_chat(upload.read()), agent_nicknames=nicknames)
             except ValidationError as exc:
                 results.append({"name": upload.name, "error": "; ".join(exc.messages)})
             else:
@@ -194,9 +186,14 @@ def rule_hit_decide(request: HttpRequest, pk: int, hit_id: int) -> HttpResponse:
         raise refuse(viewer, what="rule hit", object_id=hit_id, request=request)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        services.rule_hit_decide(actor=viewer, hit=hit, decision=form.cleaned_data["decision"],
-                                 comment=form.cleaned_data["comment"])
-        messages.success(request, _("Decision saved; the score follows it."))
+        try:
+            services.rule_hit_decide(actor=viewer, hit=hit, decision=form.cleaned_data["decision"],
+                                     comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Decision saved; the score follows it."))
     else:
         messages.error(request, _("Choose confirm or overturn."))
     return redirect("conversations:detail", pk=conversation.pk)

@@ -81,4 +81,14 @@ API: dict[tuple[str, str], Any] = {
         lambda w: f"/api/conversations/{_alice_conversation(w).pk}", None, expect(401, 200, 404, 200, 200, 404, 404)),
     ("POST", "/api/conversations"): (lambda w: "/api/conversations", {"multipart": True},
                                      expect(401, 201, 201, 201, 201, 201, 201)),
+    ("POST", "/api/conversations/{conversation_id}/rules/{hit_id}/appeal"): (
+        lambda w: _hit(w).replace("/conversations/", "/api/conversations/").replace("/decide/", "/appeal"),
+        {"reason": "我说了您好"}, expect(401, 201, 404, 404, 404, 404, 404)),
+    ("POST", "/api/conversations/{conversation_id}/appeals/{appeal_id}/decide"): (
+        lambda w: _appeal_url(w).replace("/conversations/", "/api/conversations/").rstrip("/"),
+        {"decision": "upheld"}, expect(401, 404, 404, 200, 200, 404, 404)),
+    # The matrix uploads a .wav for everyone: signed-in personas get past access to the format check (422);
+    # a real chat import through the API is in test_chats.py.
+    ("POST", "/api/conversations/chats/import"): (lambda w: "/api/conversations/chats/import", {"multipart": True},
+                                           expect(401, 422, 422, 422, 422, 422, 422)),
 }

@@ -73,6 +73,9 @@ def test_a_rejected_appeal_confirms_the_hit_and_keeps_the_score(world: Any) -> N
     hit.refresh_from_db()
     conversation.refresh_from_db()
     assert hit.decision == "confirmed" and not hit.effective_passed and conversation.score == 10
+    # The manager's decision stands: an inspector cannot overturn an appealed hit afterwards.
+    with pytest.raises(ValidationError):
+        services.rule_hit_decide(actor=world.director, hit=hit, decision="overturned")
 
 
 def test_only_the_member_appeals_and_only_their_managers_decide(world: Any, login: Any) -> None:
@@ -130,3 +133,23 @@ def test_the_daily_purge_is_on_the_beat_schedule() -> None:
     entries = {e["task"] for e in app.conf.beat_schedule.values()}
     assert "shangdui.conversations.tasks.purge_audio" in entries
     assert "shangdui.conversations.tasks.purge_audio" in app.tasks
+
+
+def test_appeal_and_decision_through_the_api(world: Any, login: Any) -> None:
+    conversation = _inspected(world.member)
+    hit = conversation.rule_hits.get(rule_id="needs")
+    alice = login(world.member)
+    response = alice.post(f"/api/conversations/{conversation.pk}/rules/{hit.pk}/appeal",
+                          {"reason": "问了两个问题"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["status"] == "open"
+    appeal_id = response.json()["id"]
+    rules = alice.get(f"/api/conversations/{conversation.pk}").json()["rules"]
+    assert {r["id"]: r["appeal_status"] for r in rules} == {"self_intro": None, "needs": "open"}
+    mia = login(world.manager)
+    decided = mia.post(f"/api/conversations/{conversation.pk}/appeals/{appeal_id}/decide",
+                       {"decision": "upheld", "comment": "同意"}, content_type="application/json")
+    assert decided.status_code == 200 and decided.json()["score"] == 25
+    assert decided.json()["decided_by_id"] == world.manager.pk
+    again = mia.post(f"/api/conversations/{conversation.pk}/appeals/{appeal_id}/decide",
+                     {"decision": "rejected"}, content_type="application/json")
+    assert again.status_code == 422

@@ -107,3 +107,20 @@ def test_web_import_lists_bad_lines_and_links_the_conversation(world: Any, login
     other = login(world.peer).post("/conversations/import-chats/", {
         "chats": [SimpleUploadedFile("c.txt", TEXT.encode())], "member": world.member.pk})
     assert Conversation.objects.filter(channel="im").count() == 1 and other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_imports_a_chat_and_reports_bad_lines(world: Any, login: Any) -> None:
+    client = login(world.manager)
+    response = client.post("/api/conversations/chats/import", {
+        "file": SimpleUploadedFile("chat.csv", "时间,昵称,内容\n2026-11-27 10:00,店小二,在的\n坏,x,y\n"
+                                   "2026-11-27 10:01,买家,发货了吗\n".encode()),
+        "member_id": world.member.pk, "agent_nicknames": "店小二"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["conversation"]["channel"] == "im" and body["conversation"]["member_id"] == world.member.pk
+    assert body["bad_lines"] == [{"line": 3, "text": "坏,x,y", "reason": "时间格式无法识别"}]
+    detail = client.get(f"/api/conversations/{body['conversation']['id']}").json()
+    assert [s["role"] for s in detail["segments"]] == ["agent", "customer"]
+    assert client.post("/api/conversations/chats/import", {
+        "file": SimpleUploadedFile("c.txt", b"x"), "member_id": world.other_member.pk}).status_code == 403
