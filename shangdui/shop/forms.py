@@ -63,3 +63,8 @@ class PackerForm(forms.Form):
 
 class TrackingUploadForm(forms.Form):
     file = forms.FileField(label=_("Tracking numbers from the carrier (.csv or .xlsx with 订单号 and 运单号)"))
+
+
+class CarrierBillForm(forms.Form):
+    carrier = forms.ChoiceField(label=_("Carrier"), choices=Carrier.choices)
+    file = forms.FileField(label=_("Carrier bill (.csv or .xlsx with 运单号, 重量, 运费)"))

@@ -265,3 +265,27 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order.order_id}"
+
+
+class CarrierCharge(models.Model):
+    """One line of a carrier's bill (物流账单): what a parcel was billed, matched to its order by
+    tracking number. Unique per (organization, carrier, tracking number): a re-import updates it."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier.choices)
+    tracking_no = models.CharField(_("tracking number"), max_length=64)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges",
+                              verbose_name=_("order"))
+    weight_kg = models.DecimalField(_("billed weight (kg)"), max_digits=8, decimal_places=2)
+    fee = models.DecimalField(_("freight"), max_digits=10, decimal_places=2)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("carrier charge")
+        verbose_name_plural = _("carrier charges")
+        constraints = [models.UniqueConstraint(fields=["organization", "carrier", "tracking_no"],
+                                               name="carriercharge_unique")]
+        indexes = [models.Index(fields=["organization", "carrier"], name="carriercharge_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_carrier_display()} {self.tracking_no}"

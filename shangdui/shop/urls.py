@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/", views.order_list, name="order_list"),
     path("<int:pk>/import/", views.order_import, name="order_import"),
     path("shipping/", views_shipping.shipping_list, name="shipping_list"),
+    path("shipping/costs/", views_shipping.shipping_costs, name="shipping_costs"),
     path("shipping/<int:pk>/", views_shipping.shipping_detail, name="shipping_detail"),
     path("shipping/<int:pk>/export/", views_shipping.shipping_export, name="shipping_export"),
     path("shipping/<int:pk>/labels/", views_shipping.shipping_labels, name="shipping_labels"),

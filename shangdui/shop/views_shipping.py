@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from shangdui.core.decorators import member_required
 from shangdui.org.access import refuse
 from shangdui.org.models import Member
-from shangdui.shop import access, logistics
-from shangdui.shop.forms import PackerForm, ShippingBatchForm, TrackingUploadForm
+from shangdui.shop import access, costs, logistics
+from shangdui.shop.forms import CarrierBillForm, PackerForm, ShippingBatchForm, TrackingUploadForm
 from shangdui.shop.importers import ImportFileError
 from shangdui.shop.models import Shop
 
@@ -117,3 +117,24 @@ def shipping_tracking(request: HttpRequest, pk: int) -> HttpResponse:
     for error in result["errors"][:20]:
         messages.warning(request, _("Row %(row)s: %(message)s") % error)
     return redirect("shop:shipping_detail", pk=batch.pk)
+
+
+@member_required
+def shipping_costs(request: HttpRequest) -> HttpResponse:
+    """Carrier bills: upload (small files, read in the request) and the cost analysis."""
+    viewer = _shipper(request)
+    form = CarrierBillForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = costs.carrier_bill_import(organization=viewer.organization,
+                                               carrier=form.cleaned_data["carrier"], source=form.cleaned_data["file"])
+        except ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, _("Bill imported: %(created)s new, %(updated)s changed, %(matched)s matched "
+                                        "to orders.") % result)
+            for error in result["errors"][:20]:
+                messages.warning(request, _("Row %(row)s: %(message)s") % error)
+            return redirect("shop:shipping_costs")
+    return render(request, "shop/shipping_costs.html", {
+        "form": form, **costs.cost_analysis(organization_id=viewer.organization_id)})

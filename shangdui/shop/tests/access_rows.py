@@ -51,6 +51,7 @@ PAGES: dict[str, Any] = {
     "shop:followup_done": ("post", lambda w: f"/shops/follow-ups/{_followup(w)}/done/", {},
                            expect(302, 302, 302, 302, 302, 404, 404)),
     "shop:shipping_list": ("get", lambda w: "/shops/shipping/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
+    "shop:shipping_costs": ("get", lambda w: "/shops/shipping/costs/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
     "shop:shipping_detail": ("get", lambda w: f"/shops/shipping/{_batch(w)}/", {}, SHIPPERS),
     "shop:shipping_export": ("post", lambda w: f"/shops/shipping/{_batch(w)}/export/", {}, SHIPPERS),
     "shop:shipping_labels": ("post", lambda w: f"/shops/shipping/{_batch(w)}/labels/", {}, SHIPPERS),

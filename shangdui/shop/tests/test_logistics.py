@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -75,3 +76,26 @@ def test_shipping_pages(world: Any, login: Any) -> None:
     labels = client.post(response["Location"] + "labels/")
     assert labels["Content-Type"] == "application/pdf" and labels.content.startswith(b"%PDF")
     assert login(world.member).get("/shops/shipping/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_carrier_bill_costs_and_anomalies(world: Any, login: Any) -> None:
+    _orders(world)
+    Order.objects.filter(order_id="701").update(tracking_no="SF1", shipping_fee="8.00")  # 2 items: ~1 kg
+    Order.objects.filter(order_id="702").update(tracking_no="SF2")
+    bill = "运单号,计费重量,运费\nSF1,6.5,32.00\nSF2,0.8,12.00\nSF9,1.0,10.00\nSF3,重,1\n".encode("gb18030")
+    client = login(world.manager)
+    response = client.post("/shops/shipping/costs/", {"carrier": "sf", "file": SimpleUploadedFile("b.csv", bill)})
+    assert response.status_code == 302
+    from shangdui.shop import costs
+    from shangdui.shop.models import CarrierCharge
+
+    assert CarrierCharge.objects.count() == 3 and CarrierCharge.objects.filter(order__isnull=False).count() == 2
+    data = costs.cost_analysis(organization_id=world.org.id)
+    assert data["total"]["cost"] == Decimal("54.00") and data["unmatched"] == 1
+    assert [c.tracking_no for c in data["anomalies"]] == ["SF1"]  # 6.5 kg for 2 items
+    assert {r["band"]: r["parcels"] for r in data["by_band"]} == {"≤1 kg": 2, ">5 kg": 1}
+    again = costs.carrier_bill_import(organization=world.org, carrier="sf", source=SimpleUploadedFile("b.csv", bill))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    page = client.get("/shops/shipping/costs/").content.decode()
+    assert "¥54.00" in page and "SF1" in page
