@@ -340,3 +340,40 @@ def praise_list(request: HttpRequest) -> list[PraiseOut]:
     return [PraiseOut(id=f.id, member_id=f.member_id, member=f.member.name,
                       author=f.author.name if f.author else None, text=f.text, created_at=f.created_at)
             for f in people.praise_wall(_viewer(request).organization_id)]
+
+
+class OverdueOut(Schema):
+    member_id: int
+    member: str
+    last_held: dt.datetime | None
+    days: int | None
+
+
+@router.get("/one-on-ones/overdue", response=list[OverdueOut], summary="超过 15 天未一对一面谈的下属")
+def oneonone_overdue(request: HttpRequest) -> list[OverdueOut]:
+    return [OverdueOut(member_id=row.member.id, member=row.member.name, last_held=row.last_held, days=row.days)
+            for row in people.overdue_one_on_ones(_viewer(request))]
+
+
+class MeetingItemOut(Schema):
+    id: int
+    meeting_id: int
+    meeting: str
+    kind: str
+    text: str
+    owner_id: int | None
+    due: dt.date | None
+    state: str
+
+
+@router.get("/meeting-items", response=list[MeetingItemOut], summary="会议中提出的问题与建议（默认未关闭的）")
+def meeting_items(request: HttpRequest, state: Literal["open", "in_progress", "closed", "all"] = "open"
+                  ) -> list[MeetingItemOut]:
+    from shangdui.performance.models import MeetingItem
+
+    items = MeetingItem.objects.filter(meeting__organization_id=_viewer(request).organization_id).select_related(
+        "meeting")
+    if state != "all":
+        items = items.filter(state=state)
+    return [MeetingItemOut(id=i.id, meeting_id=i.meeting_id, meeting=i.meeting.title, kind=i.kind, text=i.text,
+                           owner_id=i.owner_id, due=i.due, state=i.state) for i in items.order_by("due", "id")[:500]]

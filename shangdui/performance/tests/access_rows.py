@@ -140,4 +140,7 @@ API: dict[tuple[str, str], tuple[Url, dict[str, Any] | None, dict[str, int]]] = 
     ("POST", "/api/reviews/{review_id}/self"): (lambda w: f"/api/reviews/{_review(w).pk}/self", {"text": "完成"},
                                                 expect(401, 200, 404, 403, 403, 403, 404)),
     ("GET", "/api/praise"): (lambda w: "/api/praise", None, everyone(200, anonymous=401)),
+    ("GET", "/api/one-on-ones/overdue"): (lambda w: "/api/one-on-ones/overdue", None, everyone(200, anonymous=401)),
+    ("GET", "/api/meeting-items"): (lambda w: f"/api/meeting-items?state=open&m={_meeting(w).pk}", None,
+                                    everyone(200, anonymous=401)),
 }

@@ -182,3 +182,14 @@ def test_suggested_slots_avoid_the_managers_other_one_on_ones(world: Any, login:
     assert people.cadence_due(world.member, now, now=now) == dt.date(2026, 11, 30)
     body = login(world.manager).get(f"/performance/one-on-ones/?member={world.member.pk}").content.decode()
     assert 'data-testid="slot"' in body
+
+
+def test_api_overdue_and_open_items_stay_in_the_organization(world: Any, login: Any) -> None:
+    meeting = people.meeting_create(actor=world.manager, organization=world.org, title="周会",
+                                    held_on=dt.date(2026, 10, 12))
+    people.meetingitem_add(actor=world.member, meeting=meeting, kind="problem", text="主图审核慢")
+    overdue = login(world.manager).get("/api/one-on-ones/overdue").json()
+    assert {row["member"] for row in overdue} >= {"Alice", "Bob"}
+    assert login(world.member).get("/api/one-on-ones/overdue").json() == []
+    assert [i["text"] for i in login(world.peer).get("/api/meeting-items").json()] == ["主图审核慢"]
+    assert login(world.other_director).get("/api/meeting-items").json() == []
