@@ -153,3 +153,20 @@ def test_appeal_and_decision_through_the_api(world: Any, login: Any) -> None:
     again = mia.post(f"/api/conversations/{conversation.pk}/appeals/{appeal_id}/decide",
                      {"decision": "rejected"}, content_type="application/json")
     assert again.status_code == 422
+
+
+def test_queue_page_queries_do_not_grow_with_the_queue(world: Any, login: Any,
+                                                        django_assert_max_num_queries: Any) -> None:
+    mia = login(world.manager)
+    for _ in range(2):
+        conversation = _inspected(world.member)
+        services.appeal_create(actor=world.member, hit=conversation.rule_hits.get(rule_id="needs"), reason="理由")
+    mia.get("/conversations/queue/")
+    with django_assert_max_num_queries(12) as small:
+        mia.get("/conversations/queue/")
+    for _ in range(6):
+        conversation = _inspected(world.peer)
+        services.appeal_create(actor=world.peer, hit=conversation.rule_hits.get(rule_id="needs"), reason="理由")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = mia.get("/conversations/queue/").content.decode()
+    assert page.count("理由") == 8
