@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shangdui.conversations.chats import ChatError, parse_chat, to_segments
 from shangdui.conversations.models import Conversation
@@ -124,3 +127,47 @@ def test_api_imports_a_chat_and_reports_bad_lines(world: Any, login: Any) -> Non
     assert [s["role"] for s in detail["segments"]] == ["agent", "customer"]
     assert client.post("/api/conversations/chats/import", {
         "file": SimpleUploadedFile("c.txt", b"x"), "member_id": world.other_member.pk}).status_code == 403
+
+
+NICKS = st.text(alphabet="甲乙丙店客服小王Ab_-0", min_size=1, max_size=8).map(str.strip).filter(bool)
+TEXTS = st.text(alphabet="亲您好在吗？，。发货便宜 12:ab", min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4000), NICKS, TEXTS, st.booleans()), min_size=1, max_size=15),
+       st.lists(st.integers(0, 20), max_size=4), st.sampled_from([".txt", ".csv", ".json"]))
+def test_any_export_round_trips_and_junk_is_reported_by_line(rows: list[Any], junk_at: list[int],
+                                                            suffix: str) -> None:
+    """Whatever the messages, each comes back with its time, nickname and text; inserted junk lines are
+    reported with the right line numbers and nothing else is."""
+    start = dt.datetime.combine(DAY, dt.time(9))
+    messages, seconds = [], 0
+    for gap, nick, text, full_date in rows:
+        seconds += gap
+        moment = start + dt.timedelta(seconds=seconds)
+        messages.append((moment, nick, text, full_date))
+    if suffix == ".txt":
+        lines = [f"{m:%Y-%m-%d %H:%M:%S}" if full or i == 0 else f"{m:%H:%M:%S}"
+                 for i, (m, _n, _t, full) in enumerate(messages)]
+        lines = [f"{stamp} {nick}: {text}" for stamp, (_m, nick, text, _f) in zip(lines, messages, strict=True)]
+        for position in sorted(junk_at):
+            lines.insert(min(position, len(lines)), "这不是消息")
+        content = "\n".join(lines)
+        expected_bad = [i + 1 for i, line in enumerate(lines) if line == "这不是消息"]
+    elif suffix == ".csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["时间", "昵称", "内容"])
+        writer.writerows([[f"{m:%Y-%m-%d %H:%M:%S}", n, t] for m, n, t, _f in messages])
+        content, expected_bad = out.getvalue(), []
+    else:
+        items: list[Any] = [{"time": m.isoformat(), "nickname": n, "content": t} for m, n, t, _f in messages]
+        for position in sorted(junk_at):
+            items.insert(min(position, len(items)), "junk")
+        content = json.dumps(items, ensure_ascii=False)
+        expected_bad = [i + 1 for i, item in enumerate(items) if item == "junk"]
+    log = parse_chat("chat" + suffix, content, DAY)
+    assert [(m.time, m.nickname, m.text) for m in log.messages] == [(m, n, t) for m, n, t, _f in messages]
+    assert [b.line for b in log.bad_lines] == expected_bad
+    segments = to_segments(log.messages)
+    assert segments[0].start == 0 and all(a.start <= b.start for a, b in zip(segments, segments[1:], strict=False))
