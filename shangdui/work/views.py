@@ -40,6 +40,7 @@ from shangdui.work.models import (
     PlanReview,
     ReminderChannel,
     ReminderDelivery,
+    ScheduleItem,
     Task,
 )
 
@@ -155,7 +156,13 @@ def summary(request: HttpRequest) -> HttpResponse:
     if date > today:
         date = today
     existing = DailySummary.objects.filter(member=member, date=date).first()
-    initial = {"problems": existing.problems, "tomorrow_plan": existing.tomorrow_plan} if existing else {}
+    if existing:
+        initial = {"problems": existing.problems, "tomorrow_plan": existing.tomorrow_plan}
+    else:  # tomorrow's plan starts as what is on the next working day
+        nxt = services.next_working_day(member, date)
+        initial = {"tomorrow_plan": "\n".join(
+            f"{i.label}（{float(i.hours):g}h）" for i in ScheduleItem.objects.filter(member=member, date=nxt).select_related(
+                "task"))}
     form = SummaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.daily_summary_submit(member=member, date=date, **form.cleaned_data)

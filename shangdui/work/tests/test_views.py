@@ -103,8 +103,12 @@ def test_daily_summary_prefilled_submitted_and_seen_by_manager(world: Any, login
     item = _today_item(world, hours="3")
     _today_item(world, "详情页", hours="2")
     services.item_set_done(member=world.member, item=item, done=True)
+    nxt = services.next_working_day(world.member, timezone.localdate())
+    ScheduleItem.objects.create(organization=world.org, member=world.member, title="直播脚本", date=nxt,
+                                hours=Decimal("2"))
     page = login(world.member).get("/work/summary/").content.decode()
     assert "主图" in page and "详情页" in page  # done and carried over
+    assert "直播脚本（2h）" in page  # tomorrow's plan starts as the next working day's items
     client.post("/work/summary/", {"problems": "素材晚到", "tomorrow_plan": "完成详情页"})
     summary = DailySummary.objects.get(member=world.member, date=timezone.localdate())
     assert summary.submitted_at and summary.done_hours == Decimal("3") and summary.planned_hours == Decimal("5")
