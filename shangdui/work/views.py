@@ -160,9 +160,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         initial = {"problems": existing.problems, "tomorrow_plan": existing.tomorrow_plan}
     else:  # tomorrow's plan starts as what is on the next working day
         nxt = services.next_working_day(member, date)
-        initial = {"tomorrow_plan": "\n".join(
-            f"{i.label}（{float(i.hours):g}h）" for i in ScheduleItem.objects.filter(member=member, date=nxt).select_related(
-                "task"))}
+        upcoming = ScheduleItem.objects.filter(member=member, date=nxt).select_related("task")
+        initial = {"tomorrow_plan": "\n".join(f"{i.label}（{float(i.hours):g}h）" for i in upcoming)}
     form = SummaryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.daily_summary_submit(member=member, date=date, **form.cleaned_data)
