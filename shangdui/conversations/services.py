@@ -186,6 +186,8 @@ def appeal_create(*, actor: Member, hit: RuleHit, reason: str) -> Appeal:
         raise ValidationError({"reason": _("Give a reason for the appeal.")})
     if hit.conversation.member_id != actor.id:
         raise ValidationError(_("Only the member of the conversation can appeal."))
+    if hit.effective_passed:
+        raise ValidationError(_("Only a failed rule can be appealed."))
     if Appeal.objects.filter(rule_hit=hit).exists():
         raise ValidationError(_("This rule hit has already been appealed."))
     return Appeal.objects.create(organization_id=hit.conversation.organization_id, rule_hit=hit, member=actor,

@@ -19,11 +19,11 @@ def _alice_conversation(w: Any) -> Any:
     return conversation
 
 
-def _hit(w: Any) -> str:
+def _hit(w: Any, *, passed: bool = True) -> str:
     from shangdui.conversations.models import RuleHit
 
     conversation = _alice_conversation(w)
-    hit = RuleHit.objects.create(conversation=conversation, rule_id="r", name="r", points=5, passed=True)
+    hit = RuleHit.objects.create(conversation=conversation, rule_id="r", name="r", points=5, passed=passed)
     return f"/conversations/{conversation.pk}/rules/{hit.pk}/decide/"
 
 
@@ -64,7 +64,7 @@ PAGES = {
     "conversations:rule_decide": ("post", _hit, {"decision": "overturned"},
                                   expect(302, 404, 404, 302, 302, 404, 404)),
     # Only the member appeals their own conversation's hit; their manager chain or the director decides.
-    "conversations:appeal_create": ("post", lambda w: _hit(w).replace("/decide/", "/appeal/"),
+    "conversations:appeal_create": ("post", lambda w: _hit(w, passed=False).replace("/decide/", "/appeal/"),
                                     {"reason": "我说了您好"}, expect(302, 302, 404, 404, 404, 404, 404)),
     "conversations:appeal_decide": ("post", _appeal_url, {"decision": "upheld"},
                                     expect(302, 404, 404, 302, 302, 404, 404)),
@@ -82,10 +82,10 @@ API: dict[tuple[str, str], Any] = {
     ("POST", "/api/conversations"): (lambda w: "/api/conversations", {"multipart": True},
                                      expect(401, 201, 201, 201, 201, 201, 201)),
     ("POST", "/api/conversations/{conversation_id}/rules/{hit_id}/appeal"): (
-        lambda w: _hit(w).replace("/conversations/", "/api/conversations/").replace("/decide/", "/appeal"),
+        lambda w: "/api" + _hit(w, passed=False).replace("/decide/", "/appeal"),
         {"reason": "我说了您好"}, expect(401, 201, 404, 404, 404, 404, 404)),
     ("POST", "/api/conversations/{conversation_id}/appeals/{appeal_id}/decide"): (
-        lambda w: _appeal_url(w).replace("/conversations/", "/api/conversations/").rstrip("/"),
+        lambda w: "/api" + _appeal_url(w).rstrip("/"),
         {"decision": "upheld"}, expect(401, 404, 404, 200, 200, 404, 404)),
     # The matrix uploads a .wav for everyone: signed-in personas get past access to the format check (422);
     # a real chat import through the API is in test_chats.py.

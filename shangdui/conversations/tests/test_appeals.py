@@ -34,6 +34,7 @@ def test_member_appeals_and_the_manager_upholds_so_the_score_follows(world: Any,
     alice = login(world.member)
     detail = alice.get(f"/conversations/{conversation.pk}/").content.decode()
     assert f"/rules/{hit.pk}/appeal/" in detail
+    assert f"/rules/{conversation.rule_hits.get(rule_id='self_intro').pk}/appeal/" not in detail
     alice.post(f"/conversations/{conversation.pk}/rules/{hit.pk}/appeal/", {"reason": "我问了预算和尺码"})
     appeal = Appeal.objects.get(rule_hit=hit)
     assert appeal.member == world.member and appeal.status == "open" and appeal.created_at
@@ -83,6 +84,8 @@ def test_only_the_member_appeals_and_only_their_managers_decide(world: Any, logi
     hit = conversation.rule_hits.get(rule_id="needs")
     with pytest.raises(ValidationError):
         services.appeal_create(actor=world.peer, hit=hit, reason="x")
+    with pytest.raises(ValidationError):  # a passed rule has nothing to appeal
+        services.appeal_create(actor=world.member, hit=conversation.rule_hits.get(rule_id="self_intro"), reason="x")
     appeal = services.appeal_create(actor=world.member, hit=hit, reason="不同意")
     url = f"/conversations/{conversation.pk}/appeals/{appeal.pk}/decide/"
     # Ken manages another department; Alice cannot decide her own appeal.
