@@ -106,6 +106,8 @@ def test_web_import_lists_bad_lines_and_links_the_conversation(world: Any, login
     assert f"/conversations/{conversation.pk}/" in page and 'data-testid="bad-lines"' in page
     assert "这一行不是消息" in page
     assert [s.role for s in conversation.segments.all()][:2] == ["customer", "agent"]
+    detail = client.get(f"/conversations/{conversation.pk}/").content.decode()
+    assert "别家便宜20块" in detail and "<audio" not in detail
     # A peer cannot import for Alice.
     other = login(world.peer).post("/conversations/import-chats/", {
         "chats": [SimpleUploadedFile("c.txt", TEXT.encode())], "member": world.member.pk})
