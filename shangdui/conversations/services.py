@@ -237,8 +237,9 @@ def retention_set(*, organization: Organization, audio_days: int) -> RetentionPo
 
 
 def audio_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete recordings older than each organization's retention (by when they were recorded);
-    transcripts, rule hits and scores stay. Idempotent: a purged conversation has no audio left."""
+    """Delete recordings older than each organization's retention (recorded and uploaded before the
+    cutoff, analysis finished); transcripts, rule hits and scores stay. Idempotent: a purged
+    conversation has no audio left."""
     from shangdui.org.models import Organization as Org
 
     now = now or timezone.now()
@@ -246,7 +247,9 @@ def audio_purge(*, now: dt.datetime | None = None) -> int:
     policies = dict(RetentionPolicy.objects.values_list("organization_id", "audio_days"))
     for org_id in Org.objects.values_list("id", flat=True).order_by("id"):
         cutoff = now - dt.timedelta(days=policies.get(org_id, RetentionPolicy.DEFAULT_DAYS))
-        stale = Conversation.objects.filter(organization_id=org_id, occurred_at__lt=cutoff).exclude(audio="")
+        # Both recorded and uploaded before the cutoff: an old recording uploaded today is analysed first.
+        stale = (Conversation.objects.filter(organization_id=org_id, occurred_at__lt=cutoff, created_at__lt=cutoff)
+                 .exclude(audio="").exclude(status__in=[Conversation.Status.QUEUED, Conversation.Status.PROCESSING]))
         for conversation in stale.only("id", "audio").order_by("pk").iterator():
             name = conversation.audio.name or ""
             # Clear the row first (compare-and-set on the file name), then delete the file: a crash in

@@ -110,6 +110,10 @@ def test_retention_deletes_old_recordings_and_keeps_transcripts_and_scores(world
     for conversation in (old, recent):
         conversation.audio.save("call.wav", ContentFile(b"RIFF0000WAVE"))
     path = old.audio.path
+    Conversation.objects.filter(pk__in=[old.pk, recent.pk]).update(created_at=timezone.now() - dt.timedelta(days=99))
+    # An old recording uploaded just now, still being analysed: never purged under the analysis.
+    just_uploaded = _inspected(world.member, days_ago=400)
+    just_uploaded.audio.save("late.wav", ContentFile(b"RIFF0000WAVE"))
     assert services.audio_purge() == 0  # default 180 days
     director = login(world.director)
     assert 'data-testid="retention-form"' in director.get("/conversations/schemes/").content.decode()
@@ -120,6 +124,8 @@ def test_retention_deletes_old_recordings_and_keeps_transcripts_and_scores(world
     old.refresh_from_db()
     recent.refresh_from_db()
     assert not old.audio and old.audio_deleted_at is not None and recent.audio
+    just_uploaded.refresh_from_db()
+    assert just_uploaded.audio
     assert old.segments.count() == 1 and old.score == 10
     import os
 
