@@ -431,6 +431,8 @@ class MeetingItem(models.Model):
     due = models.DateField(_("due date"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The work app's task that carries it into the owner's 日程 (an id, not a key: work is optional here).
+    task_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["state", "due", "id"]

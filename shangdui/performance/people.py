@@ -83,35 +83,36 @@ def oneonone_record(*, actor: Member, one_on_one: OneOnOne, shared_notes: str, p
     return one_on_one
 
 
-def _action_tasks(actor: Member, one_on_one: OneOnOne, texts: list[str]) -> list[dict[str, Any]]:
-    """Each new action item becomes a task assigned to the member (so it lands in their 日程), in
-    the month's "one-to-one action items" plan; items recorded before keep their task."""
+def _follow_up_task(actor: Member, organization: Organization, plan_title: str, title: str, member: Member,
+                    due: dt.date, description: str) -> int:
+    """A one-hour task for ``member`` in the month's follow-up plan ``plan_title`` (created if missing)."""
     from decimal import Decimal
 
     from shangdui.work import services as work_services
     from shangdui.work.models import Plan
 
+    today = timezone.localdate()
+    plan = Plan.objects.filter(organization_id=organization.id, title=plan_title).first()
+    if plan is None:
+        plan = work_services.plan_create(actor=actor, organization=organization, title=plan_title,
+                                         start=today.replace(day=1), end=max(due, today + dt.timedelta(days=45)),
+                                         stages=[])
+    task = work_services.task_create(actor=actor, plan=plan, title=title[:120], estimate_hours=Decimal("1"), due=due,
+                                     assignees=[member], description=description)
+    return int(task.id)
+
+
+def _action_tasks(actor: Member, one_on_one: OneOnOne, texts: list[str]) -> list[dict[str, Any]]:
+    """Each new action item becomes a task assigned to the member (so it lands in their 日程), in
+    the month's "one-to-one action items" plan; items recorded before keep their task."""
     known = {a["text"]: a for a in one_on_one.action_items if isinstance(a, dict) and "text" in a}
     today = timezone.localdate()
     title = _("One-to-one action items %(month)s") % {"month": f"{today:%Y-%m}"}
-    plan: Plan | None = None
-    items = []
-    for text in texts:
-        if text in known:
-            items.append(known[text])
-            continue
-        if plan is None:
-            plan = Plan.objects.filter(organization_id=one_on_one.organization_id, title=title).first()
-            if plan is None:
-                plan = work_services.plan_create(actor=actor, organization=one_on_one.member.organization,
-                                                 title=title, start=today.replace(day=1),
-                                                 end=today + dt.timedelta(days=45), stages=[])
-        task = work_services.task_create(
-            actor=actor, plan=plan, title=text[:120], estimate_hours=Decimal("1"), due=today + dt.timedelta(days=7),
-            assignees=[one_on_one.member],
-            description=_("From the one-to-one of %(date)s") % {"date": f"{one_on_one.scheduled_for:%Y-%m-%d}"})
-        items.append({"text": text, "task_id": task.id})
-    return items
+    description = _("From the one-to-one of %(date)s") % {"date": f"{one_on_one.scheduled_for:%Y-%m-%d}"}
+    return [known[text] if text in known else {
+        "text": text, "task_id": _follow_up_task(actor, one_on_one.member.organization, title, text,
+                                                 one_on_one.member, today + dt.timedelta(days=7), description)}
+        for text in texts]
 
 
 @transaction.atomic
@@ -202,6 +203,13 @@ def meetingitem_add(*, actor: Member, meeting: Meeting, kind: str, text: str, ow
         raise ValidationError({"owner": _("Unknown member.")})
     item = MeetingItem.objects.create(meeting=meeting, kind=kind, text=text.strip(), raised_by=actor, owner=owner,
                                       due=due)
+    if owner is not None:
+        # An owned problem becomes a task, so it lands in the owner's 日程 like any other work.
+        item.task_id = _follow_up_task(
+            actor, meeting.organization, _("Meeting follow-ups %(month)s") % {"month": f"{timezone.localdate():%Y-%m}"},
+            text.strip(), owner, due or timezone.localdate() + dt.timedelta(days=7),
+            _("Raised in the meeting %(title)s of %(date)s") % {"title": meeting.title, "date": f"{meeting.held_on}"})
+        item.save(update_fields=["task_id"])
     audit(action=AuditLog.Action.CREATE, organization=meeting.organization, actor=actor.user, target=item)
     return item
 
@@ -218,6 +226,13 @@ def meetingitem_set_state(*, actor: Member, item: MeetingItem, state: str) -> Me
     item.state = state
     item.closed_at = timezone.now() if state == MeetingItem.State.CLOSED else None
     item.save()
+    if item.task_id is not None and state == MeetingItem.State.CLOSED:
+        from shangdui.work import services as work_services
+        from shangdui.work.models import Task
+
+        task = Task.objects.filter(organization_id=item.meeting.organization_id, pk=item.task_id).first()
+        if task is not None and task.is_open:
+            work_services.task_set_status(actor=actor, task=task, status=Task.Status.DONE)
     audit(action=AuditLog.Action.UPDATE, organization=item.meeting.organization, actor=actor.user, target=item,
           changes={"state": [old, state]})
     return item

@@ -151,11 +151,16 @@ def test_meeting_problems_tracked_until_closed(world: Any) -> None:
     item = people.meetingitem_add(actor=world.member, meeting=meeting, kind="problem", text="主图审核慢",
                                   owner=world.manager, due=dt.date(2026, 10, 19))
     assert people.agenda_for(world.manager)[0]["kind"] == "item"
+    from shangdui.work.models import Task
+
+    task = Task.objects.get(pk=item.task_id)  # the owner's problem lands in their 日程 as a task
+    assert list(task.assignees.all()) == [world.manager] and task.due == dt.date(2026, 10, 19)
     with pytest.raises(PermissionError):
         people.meetingitem_set_state(actor=world.other_member, item=item, state="closed")
     people.meetingitem_set_state(actor=world.manager, item=item, state="closed")
     item.refresh_from_db()
-    assert item.closed_at is not None
+    task.refresh_from_db()
+    assert item.closed_at is not None and task.status == Task.Status.DONE
 
 
 def test_goal_list_costs_one_sales_query_per_period(world: Any, login: Any,
