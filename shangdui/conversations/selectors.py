@@ -67,7 +67,8 @@ def scorecard(viewer: Member) -> dict[str, Any]:
     for member_row in rows:
         member_row["advice"] = advice.get(member_row["member_id"], [])
     return {"rows": rows, "top_quartile": top_quartile, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0),
-            "trends": _trends(viewer, done)}
+            # Trends need no scheme: every analysed conversation counts, scored or not.
+            "trends": _trends(viewer, visible_conversations(viewer).filter(status=Conversation.Status.DONE))}
 
 
 TRENDS_CONVERSATIONS = 2000

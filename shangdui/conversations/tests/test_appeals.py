@@ -103,6 +103,11 @@ def test_queue_leaves_out_reviewed_hits_and_the_viewers_own(world: Any, login: A
     queue = login(world.manager).get("/conversations/queue/").content.decode()
     assert f"/conversations/{pending.pk}/" in queue
     assert f"/conversations/{reviewed.pk}/" not in queue and f"/conversations/{mine.pk}/" not in queue
+    # An inspector (here finance Fay) works the whole organization's queue; a plain member has none.
+    world.finance.is_inspector = True
+    world.finance.save(update_fields=["is_inspector"])
+    assert f"/conversations/{mine.pk}/" in login(world.finance).get("/conversations/queue/").content.decode()
+    assert login(world.member).get("/conversations/queue/").status_code == 404
 
 
 def test_retention_deletes_old_recordings_and_keeps_transcripts_and_scores(world: Any, login: Any) -> None:

@@ -44,17 +44,19 @@ def test_coaching_only_below_the_top_quartile_and_only_where_the_metric_lags() -
 
 @pytest.mark.django_db
 def test_scorecard_shows_trends_competitors_and_chinese_advice(world: Any, login: Any) -> None:
-    def conversation(member: Any, score: int, metrics: dict[str, Any], said: str) -> None:
+    def conversation(member: Any, score: int | None, metrics: dict[str, Any], said: str) -> None:
         c = Conversation.objects.create(organization=world.org, member=member, occurred_at=timezone.now(),
-                                        status="done", score=score, max_score=100, metrics=metrics)
+                                        status="done", score=score, max_score=100 if score is not None else None,
+                                        metrics=metrics)
         Segment.objects.create(conversation=c, index=0, start=0, end=3, role="customer", text=said)
         Segment.objects.create(conversation=c, index=1, start=3, end=5, role="agent", text="别家快递也慢")
 
     conversation(world.peer, 95, {"talk_ratio": 0.4, "questions": 5, "longest_monologue": 15}, "能便宜点吗")
     conversation(world.member, 50, {"talk_ratio": 0.8, "questions": 1, "longest_monologue": 90},
                  "李宁专卖店的质量更好，发货快吗")
+    conversation(world.member, None, {}, "森马旗舰店包邮吗")  # no scheme applied: still a customer voice
     page = login(world.manager).get("/conversations/scorecard/").content.decode()
     assert 'data-testid="trends-table"' in page and "便宜 × 1" in page
-    assert "李宁专卖店" in page
+    assert "李宁专卖店" in page and "森马旗舰店" in page
     assert "快递" not in page.split('data-testid="trends-table"')[1].split("</table>")[0]  # agent words don't count
     assert "您的预算大概多少" in page and "你的说话时间占 80%" in page
