@@ -25,6 +25,7 @@ def shop_list(request: HttpRequest) -> HttpResponse:
     viewer: Member = request.member  # type: ignore[attr-defined]
     shops = selectors.shops_visible(viewer).select_related("department")
     return render(request, "shop/shop_list.html", {"shops": shops, "can_ship": access.can_ship(viewer),
+                                                   "can_follow_up": access.can_follow_up(viewer),
                                                    "can_import": access.can_import_orders(viewer)})
 
 
