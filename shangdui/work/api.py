@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -15,7 +16,7 @@ from ninja.errors import HttpError
 from shangdui.core.api_errors import raise_validation
 from shangdui.org.models import Member
 from shangdui.work import access, notes, selectors, services
-from shangdui.work.models import DailySummary, Note, Plan, ScheduleItem, Task
+from shangdui.work.models import DailySummary, Note, Plan, ScheduleItem, Task, TaskAttachment, TaskComment
 
 router = Router(tags=["work"])
 
@@ -362,3 +363,62 @@ def note_create(request: HttpRequest, payload: NoteIn) -> Status[NoteOut]:
     except ValidationError as exc:
         raise_validation(exc)
     return Status(201, NoteOut.from_note(note))
+
+
+# --- task comments and attachments -----------------------------------------------------------------
+
+class CommentOut(Schema):
+    id: int
+    task_id: int
+    author_id: int
+    author: str
+    body: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def from_comment(comment: TaskComment) -> CommentOut:
+        return CommentOut(id=comment.pk, task_id=comment.task_id, author_id=comment.author_id,
+                          author=comment.author.name, body=comment.body, created_at=comment.created_at)
+
+
+class CommentIn(Schema):
+    body: str = Field(min_length=1, max_length=services.COMMENT_MAX_CHARS)
+
+
+class AttachmentOut(Schema):
+    id: int
+    task_id: int
+    uploaded_by_id: int
+    name: str
+    size: int
+    created_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def from_attachment(attachment: TaskAttachment) -> AttachmentOut:
+        return AttachmentOut(id=attachment.pk, task_id=attachment.task_id, uploaded_by_id=attachment.uploaded_by_id,
+                             name=attachment.original_name, size=attachment.size, created_at=attachment.created_at,
+                             download_url=reverse("work:attachment_download", args=[attachment.pk]))
+
+
+@router.get("/tasks/{task_id}/comments", response=list[CommentOut], summary="任务评论")
+def task_comments(request: HttpRequest, task_id: int) -> list[CommentOut]:
+    task = access.get_task_for_user(_viewer(request), task_id, request=request)
+    return [CommentOut.from_comment(c) for c in task.comments.select_related("author")]
+
+
+@router.post("/tasks/{task_id}/comments", response={201: CommentOut}, summary="发表评论（能看到任务的人）")
+def task_comment_add(request: HttpRequest, task_id: int, payload: CommentIn) -> Status[CommentOut]:
+    viewer = _viewer(request)
+    task = access.get_task_for_user(viewer, task_id, request=request)
+    try:
+        comment = services.task_comment_add(author=viewer, task=task, body=payload.body)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, CommentOut.from_comment(comment))
+
+
+@router.get("/tasks/{task_id}/attachments", response=list[AttachmentOut], summary="任务附件（下载地址检查权限）")
+def task_attachments(request: HttpRequest, task_id: int) -> list[AttachmentOut]:
+    task = access.get_task_for_user(_viewer(request), task_id, request=request)
+    return [AttachmentOut.from_attachment(a) for a in task.attachments.all()]

@@ -161,3 +161,20 @@ def parse_day(value: str | None, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3, "data-testid": "comment-body"}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("Office documents, images, PDF or ZIP; at most 20 MB."),
+                           widget=forms.ClearableFileInput(attrs={"data-testid": "attachment-file"}))
+
+    def clean_file(self) -> Any:
+        from shangdui.work.services import attachment_check
+
+        upload = self.cleaned_data["file"]
+        attachment_check(upload)
+        return upload

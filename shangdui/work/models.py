@@ -339,3 +339,41 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return str(self.plan)
+
+
+class TaskComment(models.Model):
+    """A comment on a task, seen by whoever sees the task's plan."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments", verbose_name=_("task"))
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="task_comments",
+                               verbose_name=_("author"))
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TaskAttachment(models.Model):
+    """A file on a task; downloaded only through ``work:attachment_download`` (access checked)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("task"))
+    uploaded_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="task_attachments",
+                                    verbose_name=_("uploaded by"))
+    file = models.FileField(_("file"), upload_to="work/attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -37,6 +38,8 @@ from shangdui.work.models import (
     ScheduleItem,
     Stage,
     Task,
+    TaskAttachment,
+    TaskComment,
 )
 from shangdui.work.selectors import summary_figures
 
@@ -565,3 +568,85 @@ def plan_from_template(*, actor: Member, template: Plan, title: str, start: dt.d
         copies[t.pk].dependencies.set([copies[d.pk] for d in t.dependencies.all() if d.pk in copies])
     schedule_request(organization=plan.organization, actor=actor)
     return plan
+
+
+# --- task comments and attachments -----------------------------------------------------------------
+
+#: Largest attachment accepted (bytes).
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+#: Office documents, images, PDF and archives; anything else is refused.
+ATTACHMENT_EXTENSIONS = frozenset({
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "csv", "txt", "md", "wps", "et", "dps",
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "heic", "zip", "rar", "7z",
+})
+COMMENT_MAX_CHARS = 5000
+
+
+def attachment_check(upload: UploadedFile) -> None:
+    """Refuse files over 20 MB and types outside :data:`ATTACHMENT_EXTENSIONS` (message in the UI language)."""
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            _("This file type is not accepted. Upload office documents, images, PDF or ZIP files."),
+            code="file_type")
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."), code="file_size")
+
+
+def can_remove(actor: Member, *, task: Task, author_id: int) -> bool:
+    """A comment or attachment is removed by its author or by whoever edits the task's plan."""
+    from shangdui.work.access import can_edit_plan
+
+    return actor.id == author_id or can_edit_plan(actor, task.plan)
+
+
+@transaction.atomic
+def task_comment_add(*, author: Member, task: Task, body: str) -> TaskComment:
+    text = body.strip()
+    if not text:
+        raise ValidationError({"body": _("Write a comment.")})
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError({"body": _("A comment has at most 5000 characters.")})
+    if task.organization_id != author.organization_id:
+        raise ValidationError(_("Unknown task."))
+    return TaskComment.objects.create(task=task, author=author, body=text)
+
+
+@transaction.atomic
+def task_comment_delete(*, actor: Member, comment: TaskComment) -> None:
+    if not can_remove(actor, task=comment.task, author_id=comment.author_id):
+        raise ValidationError(_("Only the author or who edits the plan may remove this."))
+    comment.delete()
+
+
+@transaction.atomic
+def task_attachment_add(*, actor: Member, task: Task, upload: UploadedFile) -> TaskAttachment:
+    attachment_check(upload)
+    if task.organization_id != actor.organization_id:
+        raise ValidationError(_("Unknown task."))
+    name = (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    attachment = TaskAttachment(task=task, uploaded_by=actor, original_name=name, size=upload.size or 0)
+    attachment.file.save(name, upload, save=False)
+    # The file is written before the row; if the transaction rolls back, remove it again.
+    stored = attachment.file.name or ""
+    storage = attachment.file.storage
+    try:
+        attachment.save()
+        audit(action=AuditLog.Action.CREATE, organization=task.organization, actor=actor.user, target=attachment,
+              target_repr=f"{task.title}: {name}")
+    except Exception:
+        storage.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def task_attachment_delete(*, actor: Member, attachment: TaskAttachment) -> None:
+    if not can_remove(actor, task=attachment.task, author_id=attachment.uploaded_by_id):
+        raise ValidationError(_("Only the author or who edits the plan may remove this."))
+    stored, storage = attachment.file.name or "", attachment.file.storage
+    audit(action=AuditLog.Action.DELETE, organization=attachment.task.organization, actor=actor.user,
+          target=attachment, target_repr=f"{attachment.task.title}: {attachment.original_name}")
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

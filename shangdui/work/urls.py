@@ -33,6 +33,12 @@ urlpatterns = [
     path("plans/<int:pk>/review/", views.plan_review, name="plan_review"),
     path("plans/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
     path("plans/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/comments/", views.task_comment_add, name="task_comment_add"),
+    path("tasks/<int:pk>/attachments/", views.task_attachment_add, name="task_attachment_add"),
+    path("comments/<int:pk>/delete/", views.task_comment_delete, name="task_comment_delete"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.task_attachment_delete, name="task_attachment_delete"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/status/", views.task_status, name="task_status"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,8 @@ from shangdui.work import access, ics, notes, selectors, services
 from shangdui.work.forms import (
     ActualHoursForm,
     AdHocItemForm,
+    AttachmentForm,
+    CommentForm,
     ItemMoveForm,
     LeaveForm,
     NoteForm,
@@ -42,6 +44,8 @@ from shangdui.work.models import (
     ReminderDelivery,
     ScheduleItem,
     Task,
+    TaskAttachment,
+    TaskComment,
 )
 
 
@@ -417,6 +421,127 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     return redirect(f"{reverse('work:plan_detail', args=[task.plan_id])}?view={request.POST.get('view', 'board')}")
 
+
+
+# --- task page: comments and attachments -----------------------------------------------------------
+
+def _task_context(request: HttpRequest, task: Task, *, comment_form: CommentForm | None = None,
+                  attachment_form: AttachmentForm | None = None) -> dict[str, Any]:
+    viewer = _viewer(request)
+    can_edit = access.can_edit_plan(viewer, task.plan)
+    comments = list(task.comments.select_related("author"))
+    attachments = list(task.attachments.select_related("uploaded_by"))
+    for comment in comments:
+        comment.can_remove = can_edit or comment.author_id == viewer.id  # type: ignore[attr-defined]
+    for attachment in attachments:
+        attachment.can_remove = can_edit or attachment.uploaded_by_id == viewer.id  # type: ignore[attr-defined]
+    return {
+        "task": task, "can_edit": can_edit, "comments": comments, "attachments": attachments,
+        "comment_form": comment_form or CommentForm(), "attachment_form": attachment_form or AttachmentForm(),
+    }
+
+
+@member_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task with its checklist, comments and attachments (whoever sees the plan)."""
+    task = access.get_task_for_user(_viewer(request), pk, request=request)
+    return render(request, "work/task_detail.html", _task_context(request, task))
+
+
+@member_required
+@require_POST
+def task_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    task = access.get_task_for_user(viewer, pk, request=request)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_comment_add(author=viewer, task=task, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            form = CommentForm()
+    if is_htmx(request):
+        return render(request, "work/partials/_comments.html", _task_context(request, task, comment_form=form))
+    if form.errors:
+        return render(request, "work/task_detail.html", _task_context(request, task, comment_form=form), status=400)
+    return redirect(f"{reverse('work:task_detail', args=[task.pk])}#comments")
+
+
+def _comment_for(request: HttpRequest, pk: int) -> TaskComment:
+    viewer = _viewer(request)
+    comment = TaskComment.objects.select_related("task", "task__plan").filter(
+        task__organization_id=viewer.organization_id, pk=pk).first()
+    if comment is None or not access.can_view_plan(viewer, comment.task.plan) or not services.can_remove(
+            viewer, task=comment.task, author_id=comment.author_id):
+        raise refuse(viewer, what="task comment", object_id=pk, request=request)
+    return comment
+
+
+@member_required
+@require_POST
+def task_comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request, pk)
+    task = comment.task
+    services.task_comment_delete(actor=_viewer(request), comment=comment)
+    if is_htmx(request):
+        return render(request, "work/partials/_comments.html", _task_context(request, task))
+    return redirect(f"{reverse('work:task_detail', args=[task.pk])}#comments")
+
+
+@member_required
+@require_POST
+def task_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    task = access.get_task_for_user(viewer, pk, request=request)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_attachment_add(actor=viewer, task=task, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect(f"{reverse('work:task_detail', args=[task.pk])}#attachments")
+    return render(request, "work/task_detail.html", _task_context(request, task, attachment_form=form), status=400)
+
+
+def _attachment_for(request: HttpRequest, pk: int, *, remove: bool = False) -> TaskAttachment:
+    """The attachment when the viewer sees its task (same rule as the task page); 404 otherwise."""
+    viewer = _viewer(request)
+    attachment = TaskAttachment.objects.select_related("task", "task__plan").filter(
+        task__organization_id=viewer.organization_id, pk=pk).first()
+    if attachment is None or not access.can_view_plan(viewer, attachment.task.plan) or (
+            remove and not services.can_remove(viewer, task=attachment.task, author_id=attachment.uploaded_by_id)):
+        raise refuse(viewer, what="task attachment remove" if remove else "task attachment", object_id=pk,
+                     request=request)
+    return attachment
+
+
+@member_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _attachment_for(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404() from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type="application/octet-stream")
+    response["Cache-Control"] = "private, max-age=0"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@member_required
+@require_POST
+def task_attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_for(request, pk, remove=True)
+    task = attachment.task
+    services.task_attachment_delete(actor=_viewer(request), attachment=attachment)
+    messages.success(request, _("Attachment removed."))
+    return redirect(f"{reverse('work:task_detail', args=[task.pk])}#attachments")
 
 # --- reminders -------------------------------------------------------------------------------------
 

@@ -10,10 +10,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from shangdui.core.models import Job
 from shangdui.core.testing import everyone, expect
 from shangdui.work import services
-from shangdui.work.models import Note, Plan, ReminderChannel, ScheduleItem, Task
+from shangdui.work.models import Note, Plan, ReminderChannel, ScheduleItem, Task, TaskAttachment, TaskComment
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -50,6 +52,15 @@ def _note(w: Any) -> Note:
 def _robot(w: Any) -> ReminderChannel:
     return ReminderChannel.objects.create(organization=w.org, name="运营群", kind="wecom",
                                           webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+
+
+def _comment(w: Any) -> TaskComment:
+    return services.task_comment_add(author=w.member, task=_task(w), body="主图初稿已上传")
+
+
+def _attachment(w: Any) -> TaskAttachment:
+    return services.task_attachment_add(actor=w.member, task=_task(w),
+                                        upload=SimpleUploadedFile("主图.png", b"\x89PNG data", "image/png"))
 
 
 OWN = expect(302, 302, 404, 404, 404, 404, 404)
@@ -90,6 +101,17 @@ PAGES: dict[str, Any] = {
     "work:plan_copy": ("post", lambda w: f"/work/plans/{_plan(w).pk}/copy/", {"start": "2026-12-07"},
                        expect(302, 404, 404, 302, 302, 404, 404)),
     "work:task_create": ("get", lambda w: f"/work/plans/{_plan(w).pk}/tasks/new/", {}, PLAN_EDIT),
+    "work:task_detail": ("get", lambda w: f"/work/tasks/{_task(w).pk}/", {}, PLAN_VIEW),
+    "work:task_comment_add": ("post", lambda w: f"/work/tasks/{_task(w).pk}/comments/", {"body": "收到"},
+                              expect(302, 302, 404, 302, 302, 404, 404)),
+    "work:task_comment_delete": ("post", lambda w: f"/work/comments/{_comment(w).pk}/delete/", {},
+                                 expect(302, 302, 404, 302, 302, 404, 404)),
+    # No file in the form: who sees the task gets the form back with its error (400), anyone else 404.
+    "work:task_attachment_add": ("post", lambda w: f"/work/tasks/{_task(w).pk}/attachments/", {},
+                                 expect(302, 400, 404, 400, 400, 404, 404)),
+    "work:attachment_download": ("get", lambda w: f"/work/attachments/{_attachment(w).pk}/", {}, PLAN_VIEW),
+    "work:task_attachment_delete": ("post", lambda w: f"/work/attachments/{_attachment(w).pk}/delete/", {},
+                                    expect(302, 302, 404, 302, 302, 404, 404)),
     "work:task_edit": ("get", lambda w: f"/work/tasks/{_task(w).pk}/edit/", {}, PLAN_EDIT),
     "work:task_status": ("post", lambda w: f"/work/tasks/{_task(w).pk}/status/", {"status": "doing"},
                          expect(302, 404, 404, 302, 302, 404, 404)),
@@ -107,6 +129,12 @@ API: dict[tuple[str, str], Any] = {
                                              expect(401, 404, 404, 201, 201, 404, 404)),
     ("PATCH", "/api/tasks/{task_id}"): (lambda w: f"/api/tasks/{_task(w).pk}", {"priority": 3},
                                         expect(401, 404, 404, 200, 200, 404, 404)),
+    ("GET", "/api/tasks/{task_id}/comments"): (lambda w: f"/api/tasks/{_comment(w).task_id}/comments", None,
+                                               expect(401, 200, 404, 200, 200, 404, 404)),
+    ("POST", "/api/tasks/{task_id}/comments"): (lambda w: f"/api/tasks/{_task(w).pk}/comments", {"body": "收到"},
+                                                expect(401, 201, 404, 201, 201, 404, 404)),
+    ("GET", "/api/tasks/{task_id}/attachments"): (lambda w: f"/api/tasks/{_attachment(w).task_id}/attachments",
+                                                  None, expect(401, 200, 404, 200, 200, 404, 404)),
     ("GET", "/api/my-day"): (lambda w: "/api/my-day", None, everyone(200, anonymous=401)),
     ("PATCH", "/api/schedule-items/{item_id}"): (lambda w: f"/api/schedule-items/{_item(w).pk}", {"done": True},
                                                  expect(401, 200, 404, 404, 404, 404, 404)),
