@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 demo = Organization.objects.filter(slug="huayu").first()
                 if demo is not None:
                     self.stdout.write(f"演示公司「{demo.name}」已存在。演示账号密码：{DEMO_PASSWORD}"
-                                      "（总监 lindong，财务/人事 qianhui，客服主管 zhangli，售前客服 yangxiaomin）")
+                                      "（总监 lindong，运营主管 wanghaiyan，运营成员 liwenbo，财务/人事 qianhui）")
                 return
             self.stderr.write("数据库中已有组织；演示数据只会加载到空数据库。")
             return
