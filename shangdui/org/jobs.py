@@ -17,9 +17,10 @@ from openpyxl import Workbook
 
 from shangdui.core.jobs import PermanentJobError, Progress, job_handler
 from shangdui.core.models import Job
+from shangdui.core.spreadsheet import escape_cell
 from shangdui.org import services
 from shangdui.org.models import Department, Member
-from shangdui.org.roster import EXPORT_HEADER, ROLE_WORDS, parse_strengths, read_roster, safe_cell
+from shangdui.org.roster import EXPORT_HEADER, ROLE_WORDS, parse_strengths, read_roster
 
 
 def _validation_text(exc: ValidationError) -> str:
@@ -128,7 +129,7 @@ def export_members(job: Job, progress: Progress) -> dict[str, Any]:
     for index, member in enumerate(members):
         progress(index, len(members), "")
         strengths = " ".join(f"{s.tag.name}:{s.level}" for s in member.strengths.all())
-        sheet.append([safe_cell(v) for v in (
+        sheet.append([escape_cell(v) for v in (
             member.user.username, member.name, member.department.name if member.department else "",
             member.position.name if member.position else "", role_names[member.role],
             member.manager.user.username if member.manager else "",

@@ -34,13 +34,6 @@ ROLE_WORDS = {"总监": "director", "主管": "manager", "成员": "member", "�
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
-def safe_cell(value: Any) -> Any:
-    """Escape text that a spreadsheet would run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _decode(raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangdui.core.decorators import member_required
+from shangdui.core.forms import apply_validation_errors
 from shangdui.core.htmx import render_page
 from shangdui.core.jobs import job_enqueue
 from shangdui.org import access, selectors, services
@@ -25,14 +26,6 @@ from shangdui.org.forms import (
     RosterUploadForm,
 )
 from shangdui.org.models import Member
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refuse(request: HttpRequest, what: str) -> Exception:
@@ -80,7 +73,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
             department = services.department_create(actor=viewer, organization=viewer.organization,
                                                     **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Department created."))
             return redirect("org:department_detail", pk=department.pk)
@@ -101,7 +94,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.department_update(actor=viewer, department=department, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Department saved."))
             return redirect("org:department_detail", pk=department.pk)
@@ -218,7 +211,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
                     password=data["password"] or None, strengths=data["strengths"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_errors(form, exc)
             else:
                 messages.success(request, _("Member %(name)s added.") % {"name": member.name})
                 return redirect("org:member_detail", pk=member.pk)
@@ -241,7 +234,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.member_update(actor=viewer, member=member, **data)
             services.member_set_strengths(actor=viewer, member=member, strengths=strengths)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("org:member_detail", pk=member.pk)
@@ -262,7 +255,7 @@ def member_pay(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.member_set_pay(actor=viewer, member=member, base_salary=form.cleaned_data["base_salary"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_errors(form, exc)
             else:
                 messages.success(request, _("Pay saved."))
                 return redirect("org:member_detail", pk=member.pk)
@@ -282,7 +275,7 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
             services.member_set_role(actor=viewer, member=member, role=form.cleaned_data["role"],
                                      is_inspector=form.cleaned_data["is_inspector"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Role saved."))
             return redirect("org:member_detail", pk=member.pk)

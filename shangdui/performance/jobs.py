@@ -10,16 +10,10 @@ from openpyxl import Workbook
 
 from shangdui.core.jobs import PermanentJobError, Progress, job_handler
 from shangdui.core.models import Job
+from shangdui.core.spreadsheet import escape_cell
 from shangdui.performance.models import PayLine, PayRun
 
 EXPORT_HEADER = ["成员", "登录名", "部门", "薪酬方案", "底薪", "提成", "奖金", "奖惩与调整", "实发合计", "明细"]
-
-
-def safe_cell(value: Any) -> Any:
-    """Escape text a spreadsheet would run as a formula (= + - @ tab CR): prefix it with '."""
-    if isinstance(value, str) and value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def payrun_workbook(run: PayRun) -> bytes:
@@ -32,10 +26,10 @@ def payrun_workbook(run: PayRun) -> bytes:
         member = statement.member
         detail = "；".join(f"{line.label} {line.amount}" for line in statement.lines.all()
                           if line.kind != PayLine.Kind.BASE)
-        sheet.append([safe_cell(v) for v in (
+        sheet.append([escape_cell(v) for v in (
             statement.member_name, member.user.username, member.department.name if member.department else "",
             statement.plan_name)] + [statement.base, statement.commission, statement.bonus, statement.adjustments,
-                                     statement.total, safe_cell(detail)])
+                                     statement.total, escape_cell(detail)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

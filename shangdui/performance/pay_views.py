@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shangdui.core.decorators import member_required
+from shangdui.core.forms import apply_validation_errors
 from shangdui.core.jobs import job_enqueue
 from shangdui.org.access import get_member_private_for_user, refuse
 from shangdui.org.models import Member
@@ -33,14 +34,6 @@ def _require_payroll(request: HttpRequest, what: str) -> Member:
     if not access.can_run_pay(viewer):
         raise refuse(viewer, what=what, object_id="-", request=request)
     return viewer
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @member_required
@@ -151,7 +144,7 @@ def _plan_form(request: HttpRequest, plan: PayPlan | None) -> HttpResponse:
             messages.success(request, _("Pay plan saved."))
             return redirect("performance:plan_list")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
     return render(request, "performance/plan_form.html", {"form": form, "plan": plan})
 
 

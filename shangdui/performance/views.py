@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangdui.core.decorators import member_required
+from shangdui.core.forms import apply_validation_errors
 from shangdui.org.access import can_manage, managed_member_ids, refuse
 from shangdui.org.models import Member
 from shangdui.performance import access, goals, people, reviews
@@ -34,14 +35,6 @@ from shangdui.performance.models import Goal, Meeting, MeetingItem, OneOnOne, Re
 
 def _viewer(request: HttpRequest) -> Member:
     return request.member  # type: ignore[attr-defined,no-any-return]
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _with_progress(goal_list: list[Goal]) -> list[tuple[Goal, goals.Progress]]:
@@ -99,7 +92,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
             goal = goals.goal_propose(actor=viewer, organization=viewer.organization, **data)
             return redirect("performance:goal_detail", pk=goal.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         except PermissionError as exc:
             form.add_error(None, str(exc))
     return render(request, "performance/goal_form.html", {"form": form})
@@ -246,7 +239,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             meeting = people.meeting_create(actor=viewer, organization=viewer.organization, **form.cleaned_data)
             return redirect("performance:meeting_detail", pk=meeting.pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
     meetings = Meeting.objects.filter(organization_id=viewer.organization_id).select_related("department")
     return render(request, "performance/meeting_list.html", {"form": form, "meetings": list(meetings[:100])})
 
@@ -287,7 +280,7 @@ def wall(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you: recorded."))
             return redirect("performance:wall")
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         except PermissionError as exc:
             form.add_error(None, str(exc))
     return render(request, "performance/wall.html", {"form": form, "praise": people.praise_wall(

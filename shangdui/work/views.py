@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shangdui.core.decorators import member_required
+from shangdui.core.forms import apply_validation_errors
 from shangdui.core.htmx import is_htmx, render_page
 from shangdui.core.models import Job
 from shangdui.org.access import managed_member_ids, refuse
@@ -51,14 +52,6 @@ from shangdui.work.models import (
 
 def _viewer(request: HttpRequest) -> Member:
     return request.member  # type: ignore[attr-defined,no-any-return]
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refuse(request: HttpRequest, what: str) -> Http404:
@@ -275,7 +268,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_move(actor=viewer, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Moved and pinned; re-planning keeps it there."))
             return redirect(f"{reverse('work:member_week', args=[item.member_id])}?start={item.date.isoformat()}")
@@ -293,7 +286,7 @@ def leave_create(request: HttpRequest) -> HttpResponse:
         try:
             services.leave_create(actor=viewer, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Leave recorded; schedules are being re-planned."))
             return redirect("work:my_day")
@@ -323,7 +316,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.plan_create(actor=viewer, organization=viewer.organization, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Plan created. Add its tasks."))
             return redirect("work:plan_detail", pk=plan.pk)
@@ -342,7 +335,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_update(actor=viewer, plan=plan, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("work:plan_detail", pk=plan.pk)
@@ -388,7 +381,7 @@ def _task_form_page(request: HttpRequest, plan: Plan, task: Task | None) -> Http
             else:
                 services.task_update(actor=viewer, task=task, checklist=form.checklist_lines, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Task saved; schedules are being re-planned."))
             return redirect("work:plan_detail", pk=plan.pk)
@@ -459,7 +452,7 @@ def task_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_comment_add(author=viewer, task=task, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             form = CommentForm()
     if is_htmx(request):
@@ -500,7 +493,7 @@ def task_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_attachment_add(actor=viewer, task=task, upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("File attached."))
             return redirect(f"{reverse('work:task_detail', args=[task.pk])}#attachments")
@@ -557,7 +550,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.reminder_channel_create(actor=viewer, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             messages.success(request, _("Reminder channel added."))
             return redirect("work:reminder_settings")
@@ -611,7 +604,7 @@ def note_create(request: HttpRequest) -> HttpResponse:
         try:
             note = services.note_save(author=viewer, plan=plan, task=task, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_errors(form, exc)
         else:
             return redirect("work:note_detail", pk=note.pk)
     return render(request, "work/form.html", {"form": form, "title": _("New note"), "testid": "note-form"})

@@ -16,8 +16,9 @@ row is yielded as ``RowError(row, message)`` and the other rows carry on.
 Counting rules: ``docs/formats.md``.
 """
 
+from shangdui.core.spreadsheet import escape_cell, escape_row
+
 from .address import AddressParts, split_address
-from .escaping import escape_cell, escape_row
 from .figures import Figures, compute_figures
 from .layouts import LAYOUTS, PLATFORM_LABELS, Layout, detect_layout, mapping_layout
 from .orders import detect_platform, iter_orders, resolve_layout

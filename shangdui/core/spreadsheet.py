@@ -1,4 +1,4 @@
-"""Spreadsheet formula-injection guard for CSV/XLSX exports (OWASP "CSV injection")."""
+"""Spreadsheet formula-injection guard for every CSV/XLSX export (OWASP "CSV injection")."""
 
 from __future__ import annotations
 
