@@ -27,6 +27,111 @@ class InspectionScheme(models.Model):
         return self.name
 
 
+class RecordingSource(models.Model):
+    """录音来源: where recordings come from (a phone line, a recorder badge, the browser, uploads, chats).
+
+    The source says which stereo channel is the agent, whether customers are told that they are
+    recorded (consent, copied onto each of its conversations), whose recordings they are by default
+    (a personal badge) and, for recorder devices, which folder under ``SHANGDUI_WATCH_ROOT`` is watched.
+    """
+
+    class Kind(models.TextChoices):
+        PHONE_LINE = "phone_line", _("Phone line")
+        BADGE = "badge", _("Recorder badge")
+        BROWSER = "browser", _("Browser recording")
+        UPLOAD = "upload", _("Upload")
+        IM = "im", _("Chat (IM)")
+
+    class AgentChannel(models.TextChoices):
+        LEFT = "left", _("Left channel")
+        RIGHT = "right", _("Right channel")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="recording_sources")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.UPLOAD)
+    agent_channel = models.CharField(_("agent channel (stereo)"), max_length=8, choices=AgentChannel.choices,
+                                     default=AgentChannel.LEFT)
+    consent = models.BooleanField(_("customers are told they are recorded"), default=False)
+    default_member = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("default member"))
+    watch_folder = models.CharField(_("watched folder"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recording source")
+        verbose_name_plural = _("recording sources")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="recsource_unique_name"),
+            # One folder feeds one source (the root is shared by all organizations of the install).
+            models.UniqueConstraint(fields=["watch_folder"], condition=~models.Q(watch_folder=""),
+                                    name="recsource_unique_folder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def channel_roles(self) -> tuple[str, str]:
+        return ("customer", "agent") if self.agent_channel == self.AgentChannel.RIGHT else ("agent", "customer")
+
+
+class WatchedFile(models.Model):
+    """A file seen in a source's watched folder: pending until its size and mtime hold still across two
+    scans, then ingested exactly once (the content hash is unique per source) or failed with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the file to be complete")
+        INGESTED = "ingested", _("Ingested")
+        DUPLICATE = "duplicate", _("Duplicate")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(RecordingSource, on_delete=models.CASCADE, related_name="watched_files")
+    path = models.CharField(max_length=500)
+    size = models.BigIntegerField()
+    mtime = models.FloatField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True)
+    conversation = models.ForeignKey("Conversation", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "sha256"], condition=models.Q(status="ingested"),
+                                    name="watchedfile_once_per_content"),
+            models.UniqueConstraint(fields=["source", "path"], condition=models.Q(status="pending"),
+                                    name="watchedfile_one_pending_per_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.status})"
+
+
+class VoiceProfile(models.Model):
+    """A member's enrolled voice: a fixed-size embedding of 20-60 s of their speech (see
+    :mod:`shangdui.conversations.pipeline.voiceprint`); the audio itself is not kept."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    member = models.OneToOneField("org.Member", on_delete=models.CASCADE, related_name="voice_profile",
+                                  verbose_name=_("member"))
+    method = models.CharField(max_length=30)
+    embedding = models.JSONField()
+    speech_seconds = models.FloatField(_("speech (s)"))
+    enrolled_by = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("enrolled at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("voice profile")
+        verbose_name_plural = _("voice profiles")
+
+    def __str__(self) -> str:
+        return f"{self.member}"
+
+
 class Conversation(models.Model):
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -43,6 +148,8 @@ class Conversation(models.Model):
     organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="conversations")
     member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="conversations",
                                verbose_name=_("member"))
+    source = models.ForeignKey(RecordingSource, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="conversations", verbose_name=_("recording source"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     occurred_at = models.DateTimeField(_("time"))
     customer = models.CharField(_("customer"), max_length=100, blank=True)
