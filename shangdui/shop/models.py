@@ -27,6 +27,12 @@ class Shop(models.Model):
         related_name="shops",
         verbose_name=_("responsible department"),
     )
+    # 寄件人 on waybill sheets and labels; empty means the organization's name with no phone or address.
+    sender_name = models.CharField(_("sender name"), max_length=60, blank=True)
+    sender_phone = models.CharField(_("sender phone"), max_length=32, blank=True)
+    sender_address = models.CharField(_("sender address"), max_length=255, blank=True)
+    # Generic platform ("other"): canonical field -> header of the shop's export (see importers/mapping.py).
+    column_mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,6 +98,10 @@ class Order(models.Model):
     carrier = models.CharField(_("carrier"), max_length=32, blank=True)
     tracking_no = models.CharField(_("tracking number"), max_length=64, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Who sold it (own-order commission, goals). Set by a mapped salesperson column or by a manager;
+    # platform imports never touch it, so a re-import keeps it.
+    salesperson = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="attributed_orders", verbose_name=_("salesperson"))
     fingerprint = models.CharField(max_length=32, blank=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -289,3 +299,47 @@ class CarrierCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_carrier_display()} {self.tracking_no}"
+
+
+class Review(models.Model):
+    """A buyer's review (评价) of a product, from a platform's review export. Unique per shop and
+    platform review id, or, where the export has none, per shop, order number and product: a
+    re-import updates it in place. ``review_date`` is the China-time date it counts on."""
+
+    class Rating(models.TextChoices):
+        GOOD = "good", _("Good review")
+        NEUTRAL = "neutral", _("Neutral review")
+        BAD = "bad", _("Bad review")
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("shop"))
+    review_id = models.CharField(_("review ID"), max_length=64, blank=True)
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews",
+                              verbose_name=_("order"))
+    product = models.CharField(_("product"), max_length=255, blank=True)
+    rating = models.CharField(_("rating"), max_length=8, choices=Rating.choices)
+    content = models.TextField(_("review text"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_date = models.DateField(_("date"))
+    agent_name = models.CharField(_("customer service in the export"), max_length=64, blank=True)
+    agent = models.ForeignKey("org.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("agent"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-review_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "review_id"], condition=~models.Q(review_id=""),
+                                    name="review_unique_platform_id"),
+            models.UniqueConstraint(fields=["shop", "order_number", "product"], condition=models.Q(review_id=""),
+                                    name="review_unique_order_product"),
+            models.CheckConstraint(condition=~models.Q(review_id="") | ~models.Q(order_number=""),
+                                   name="review_has_id_or_order"),
+        ]
+        indexes = [models.Index(fields=["organization", "review_date"], name="review_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} {self.order_number or self.review_id}"

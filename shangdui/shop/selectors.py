@@ -8,6 +8,7 @@ the shops their own department is responsible for. Another organization's shop i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from shangdui.org.models import Department, Member
-from shangdui.shop.models import Order, OrderLine, ProductDay, SalesDay, Shop
+from shangdui.org.models import Department, Member, Organization
+from shangdui.shop.models import Order, OrderLine, ProductDay, Review, SalesDay, Shop
 
 ZERO = Decimal("0.00")
 ALL_SHOP_DEPARTMENTS = ("operations", "logistics", "customer_service")
@@ -205,3 +206,41 @@ def day_chart_option(by_day: list[dict[str, Any]], labels: dict[str, str]) -> di
         "xAxis": {"type": "category", "data": days}, "yAxis": {"type": "value"},
         "series": [series("paid_gmv"), series("net_sales"), series("refunds")],
     }
+
+
+def reviews_in(organization: Organization | int, *, start: dt.date | None = None, end: dt.date | None = None,
+               shops: Iterable[Shop | int] | None = None, member: Member | int | None = None) -> QuerySet[Review]:
+    """Reviews of the organization dated (China time) from ``start`` to ``end`` inclusive, of ``shops``
+    (None: all) and credited to ``member`` (None: anyone)."""
+    organization_id = organization if isinstance(organization, int) else organization.pk
+    reviews = Review.objects.filter(organization_id=organization_id)
+    if start is not None:
+        reviews = reviews.filter(review_date__gte=start)
+    if end is not None:
+        reviews = reviews.filter(review_date__lte=end)
+    if shops is not None:
+        reviews = reviews.filter(shop_id__in=[s if isinstance(s, int) else s.pk for s in shops])
+    if member is not None:
+        reviews = reviews.filter(agent_id=member if isinstance(member, int) else member.pk)
+    return reviews
+
+
+def good_review_counts(organization: Organization | int, *, start: dt.date, end: dt.date,
+                       shops: Iterable[Shop | int] | None = None,
+                       member: Member | int | None = None) -> dict[str, int]:
+    """``{"good": n, "neutral": n, "bad": n, "total": n}`` over ``reviews_in`` (one query)."""
+    counts = reviews_in(organization, start=start, end=end, shops=shops, member=member).aggregate(
+        good=Count("id", filter=Q(rating=Review.Rating.GOOD)),
+        neutral=Count("id", filter=Q(rating=Review.Rating.NEUTRAL)),
+        bad=Count("id", filter=Q(rating=Review.Rating.BAD)),
+        total=Count("id"),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def good_review_count(organization: Organization | int, *, start: dt.date, end: dt.date,
+                      shops: Iterable[Shop | int] | None = None, member: Member | int | None = None) -> int:
+    """Good reviews (好评) dated ``start``..``end`` (inclusive), of ``shops`` (None: all the
+    organization's), credited to ``member`` (None: anyone). A goal measure."""
+    return reviews_in(organization, start=start, end=end, shops=shops, member=member).filter(
+        rating=Review.Rating.GOOD).count()
