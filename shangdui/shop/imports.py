@@ -32,6 +32,7 @@ from shangdui.shop.importers import (
     RowError,
     iter_orders,
 )
+from shangdui.shop.importers.staging import LINE_COLUMNS, ORDER_COLUMNS, RowFormatter
 from shangdui.shop.models import ImportBatch, Order, OrderLine, Shop
 
 BATCH_ROWS = 5000
@@ -41,23 +42,6 @@ ProgressFn = Callable[[int, int, str], None]
 
 STAGE_ORDERS = "shop_stage_orders"
 STAGE_LINES = "shop_stage_lines"
-
-# (column, PostgreSQL type) of the staged order fields, in the order the tuples are built.
-ORDER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("order_id", "text"), ("status", "text"), ("after_sale_status", "text"),
-    ("created_at", "timestamptz"), ("paid_at", "timestamptz"), ("order_date", "date"),
-    ("paid_amount", "numeric(14,2)"), ("refund_amount", "numeric(14,2)"), ("refunded", "boolean"),
-    ("shipping_fee", "numeric(14,2)"), ("buyer_nick", "text"), ("receiver_name", "text"),
-    ("receiver_phone", "text"), ("receiver_address", "text"), ("province", "text"), ("city", "text"),
-    ("district", "text"), ("receiver_encrypted", "boolean"), ("phone_masked", "boolean"),
-    ("fingerprint", "text"),
-)  # fmt: skip
-LINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("order_id", "text"), ("position", "integer"), ("line_id", "text"), ("product_id", "text"),
-    ("sku", "text"), ("title", "text"), ("spec", "text"), ("quantity", "integer"),
-    ("price", "numeric(14,2)"), ("amount", "numeric(14,2)"), ("refunded", "boolean"),
-    ("refund_amount", "numeric(14,2)"), ("after_sale_status", "text"),
-)  # fmt: skip
 
 # Text columns are cut to the model's lengths so one overlong cell cannot fail the whole merge.
 _ORDER_LIMITS = {f.name: f.max_length for f in Order._meta.concrete_fields if getattr(f, "max_length", None)}
@@ -115,7 +99,12 @@ class _Stage:
             for table in (STAGE_ORDERS, STAGE_LINES):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def write(self, orders: list[tuple[Any, ...]], lines: list[tuple[Any, ...]]) -> None:
+    def formatter(self, shop_id: int, today: dt.date) -> RowFormatter:
+        return RowFormatter(shop_id=shop_id, today=today, tz=timezone.get_current_timezone(),
+                            postgres=self.postgres, order_limits=_ORDER_LIMITS, line_limits=_LINE_LIMITS)
+
+    def write(self, orders: list[Any], lines: list[Any]) -> None:
+        """Stage rows made by ``formatter()``: COPY text lines on PostgreSQL, tuples on SQLite."""
         if self.postgres:
             with connection.cursor() as cursor:
                 raw = cursor.cursor
@@ -123,22 +112,8 @@ class _Stage:
                                              (STAGE_LINES, LINE_COLUMNS, lines)):
                     names = ", ".join(name for name, _ in columns)
                     with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
+                        copy.write("".join(rows).encode())
             return
-        # Django's sqlite3 adapters already store Decimal as text and dates as ISO strings; aware
-        # datetimes must become naive UTC like the ORM writes them (the adapter would keep +08:00).
-        utc = dt.UTC
-        stamps = [i for i, (_, kind) in enumerate(ORDER_COLUMNS) if kind == "timestamptz"]
-
-        def naive_utc(row: tuple[Any, ...]) -> tuple[Any, ...]:
-            values = list(row)
-            for i in stamps:
-                if values[i] is not None:
-                    values[i] = str(values[i].astimezone(utc).replace(tzinfo=None))
-            return tuple(values)
-
-        orders = [naive_utc(row) for row in orders]
         # One short write transaction per batch on the temp database; the main tables stay unlocked.
         with transaction.atomic(), connection.cursor() as cursor:
             for table, columns, rows in ((STAGE_ORDERS, ORDER_COLUMNS, orders), (STAGE_LINES, LINE_COLUMNS, lines)):
@@ -226,8 +201,9 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
     stage.create()
     today = timezone.localdate()
     try:
-        orders: list[tuple[Any, ...]] = []
-        lines: list[tuple[Any, ...]] = []
+        rows_of = stage.formatter(shop.id, today).rows
+        orders: list[Any] = []
+        lines: list[Any] = []
         checked = False
         for item in iter_orders(source, platform, info=info):
             if not checked:
@@ -239,7 +215,7 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
                     errors.append({"row": item.row, "message": item.message})
                 continue
             figures.add(item)
-            order, order_lines = order_rows(item, shop.id, today)
+            order, order_lines = rows_of(item)
             orders.append(order)
             lines.extend(order_lines)
             if len(orders) >= BATCH_ROWS:

@@ -1,0 +1,190 @@
+"""Staged rows of an import, built straight from ``OrderRecord`` objects (no Django here).
+
+The import service copies these rows into two temporary tables (``shop.imports``). On PostgreSQL a
+row is one preformatted line of ``COPY ... FROM STDIN`` text (tab-separated, ``\\N`` for NULL), so
+the driver does no per-value adaptation; on SQLite it is a tuple of strings for ``executemany``.
+Either way the order's *fingerprint* is a hash of exactly the text that is staged for it and its
+lines (plus the shop), so an order whose stored fingerprint is equal has nothing to update.
+
+The module is pure so that the parse and the formatting can run in a separate process
+(``importers.pipe``) while the database consumes the rows on the other core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from hashlib import blake2b
+
+from .records import OrderRecord
+
+# (column, PostgreSQL type) of the staged order fields, in the order the rows are built.
+ORDER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("order_id", "text"), ("status", "text"), ("after_sale_status", "text"),
+    ("created_at", "timestamptz"), ("paid_at", "timestamptz"), ("order_date", "date"),
+    ("paid_amount", "numeric(14,2)"), ("refund_amount", "numeric(14,2)"), ("refunded", "boolean"),
+    ("shipping_fee", "numeric(14,2)"), ("buyer_nick", "text"), ("receiver_name", "text"),
+    ("receiver_phone", "text"), ("receiver_address", "text"), ("province", "text"), ("city", "text"),
+    ("district", "text"), ("receiver_encrypted", "boolean"), ("phone_masked", "boolean"),
+    ("fingerprint", "text"),
+)  # fmt: skip
+LINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("order_id", "text"), ("position", "integer"), ("line_id", "text"), ("product_id", "text"),
+    ("sku", "text"), ("title", "text"), ("spec", "text"), ("quantity", "integer"),
+    ("price", "numeric(14,2)"), ("amount", "numeric(14,2)"), ("refunded", "boolean"),
+    ("refund_amount", "numeric(14,2)"), ("after_sale_status", "text"),
+)  # fmt: skip
+
+NULL = "\\N"
+SEP = "\x00"  # joins the fields before escaping; never left in a staged row (see _copy_line)
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_UTC = dt.UTC
+
+
+def _copy_line(fields: list[str], text: tuple[int, ...]) -> str:
+    """One COPY text line. Fields are joined and checked in one pass: only a row with a backslash,
+    tab or line break in a text cell is escaped field by field (typed columns, ``\\N`` included,
+    never hold one). A NUL inside a cell (PostgreSQL text cannot hold one) is dropped."""
+    raw = SEP.join(fields)
+    if raw.count(SEP) != len(fields) - 1 or _COPY_SPECIAL.search(raw) is not None:
+        fields = list(fields)
+        for i in text:
+            fields[i] = fields[i].replace(SEP, "").translate(_COPY_ESCAPE)
+        raw = SEP.join(fields)
+    return raw.replace(SEP, "\t") + "\n"
+
+
+class RowFormatter:
+    """Builds the staged order row and line rows of a record.
+
+    ``limits`` are the model's ``max_length`` per column (text is cut so one overlong cell cannot
+    fail the whole merge); ``tz`` is the site's time zone, which decides an order's date;
+    ``today`` is the date of orders without any time; ``postgres`` picks the row form.
+    """
+
+    def __init__(
+        self,
+        *,
+        shop_id: int,
+        today: dt.date,
+        tz: dt.tzinfo,
+        postgres: bool,
+        order_limits: Mapping[str, int | None],
+        line_limits: Mapping[str, int | None],
+    ) -> None:
+        self.salt = f"{shop_id}{SEP}".encode()
+        self.today = today.isoformat()
+        self.tz = tz
+        self.postgres = postgres
+        lim, llim = order_limits, line_limits
+        # The order id is the key (never cut); the fingerprint is made here.
+        self.order_cut = [
+            (i, lim[name] or 0)
+            for i, (name, kind) in enumerate(ORDER_COLUMNS)
+            if lim.get(name) and kind == "text" and name not in ("order_id", "fingerprint")
+        ]
+        self.line_cut = [
+            (i, llim[name] or 0)
+            for i, (name, kind) in enumerate(LINE_COLUMNS)
+            if llim.get(name) and kind == "text" and name != "order_id"
+        ]
+
+    def _moment(self, moment: dt.datetime | None) -> str:
+        if moment is None:
+            return NULL
+        if self.postgres:
+            return moment.isoformat(" ")
+        # Django stores SQLite datetimes as naive UTC text.
+        return moment.astimezone(_UTC).replace(tzinfo=None).isoformat(" ")
+
+    def _date(self, moment: dt.datetime | None) -> str | None:
+        if moment is None:
+            return None
+        return moment.astimezone(self.tz).date().isoformat()
+
+    def rows(
+        self, record: OrderRecord
+    ) -> tuple[str | tuple[str | None, ...], list[str] | list[tuple[str | None, ...]]]:
+        """``(order_row, line_rows)``: COPY text lines on PostgreSQL, tuples on SQLite."""
+        order_id = record.order_id
+        lines: list[list[str]] = []
+        for position, line in enumerate(record.lines):
+            values = [
+                order_id,
+                str(position),
+                line.line_id,
+                line.product_id,
+                line.sku,
+                line.title,
+                line.spec,
+                str(line.quantity),
+                NULL if line.price is None else str(line.price),
+                str(line.amount),
+                "t" if line.refunded else "f",
+                str(line.refund_amount),
+                line.after_sale_status,
+            ]
+            for i, limit in self.line_cut:
+                if len(values[i]) > limit:
+                    values[i] = values[i][:limit]
+            lines.append(values)
+        order_date = self._date(record.paid_at) or self._date(record.created_at) or self.today
+        fields = [
+            order_id,
+            record.status,
+            record.after_sale_status,
+            self._moment(record.created_at),
+            self._moment(record.paid_at),
+            order_date,
+            str(record.paid_amount),
+            str(record.refund_amount),
+            "t" if record.refunded else "f",
+            str(record.shipping_fee),
+            record.buyer_nick,
+            record.receiver_name,
+            record.receiver_phone,
+            record.receiver_address,
+            record.province,
+            record.city,
+            record.district,
+            "t" if record.receiver_encrypted else "f",
+            "t" if record.phone_masked else "f",
+        ]
+        for i, limit in self.order_cut:
+            if len(fields[i]) > limit:
+                fields[i] = fields[i][:limit]
+        if self.postgres:
+            body = _copy_line(fields, _ORDER_TEXT)
+            line_text = [_copy_line(values, _LINE_TEXT) for values in lines]
+            digest = blake2b(self.salt, digest_size=16)
+            digest.update(body.encode())
+            for text in line_text:
+                digest.update(text.encode())
+            return body[:-1] + "\t" + digest.hexdigest() + "\n", line_text
+        digest = blake2b(self.salt, digest_size=16)
+        digest.update(SEP.join(fields).encode())
+        for values in lines:
+            digest.update(b"\n" + SEP.join(values).encode())
+        return (*_sqlite(fields, _ORDER_TYPED), digest.hexdigest()), [_sqlite(v, _LINE_TYPED) for v in lines]
+
+
+def _typed(columns: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
+    return tuple(i for i, (_, kind) in enumerate(columns) if kind != "text")
+
+
+_ORDER_TYPED = _typed(ORDER_COLUMNS)
+_LINE_TYPED = _typed(LINE_COLUMNS)
+_ORDER_TEXT = tuple(i for i in range(len(ORDER_COLUMNS) - 1) if i not in _ORDER_TYPED)  # fingerprint: added later
+_LINE_TEXT = tuple(i for i in range(len(LINE_COLUMNS)) if i not in _LINE_TYPED)
+_SQLITE_VALUE = {NULL: None, "t": "1", "f": "0"}
+
+
+def _sqlite(values: list[str], typed: tuple[int, ...]) -> tuple[str | None, ...]:
+    """SQLite rows: NULL as None and booleans as 1/0 (like the ORM stores them), in the typed
+    columns only; text cells stay as they are."""
+    row: list[str | None] = list(values)
+    for i in typed:
+        row[i] = _SQLITE_VALUE.get(values[i], values[i])
+    return tuple(row)
