@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engines.base import Engine, Word
 from ..text import BASE_VOCABULARY, VocabularyCorrector, collapse_repeats, digits_to_chinese
-from . import asr, speakers
+from . import asr, speakers, voiceprint
 from .decode import AudioError, decode, is_dual_mono
 from .loudness import normalise
 from .types import Segment, Transcript
@@ -33,6 +33,12 @@ class Options:
     vocabulary: list[str] = field(default_factory=list)
     extra_words: list[str] = field(default_factory=list)  # inspection keywords: correction only
     language: str = "zh"
+    # Mono diarization: how many speakers to allow. A phone call has two parties (the default);
+    # a face-to-face talk may be a monologue or have a third person (1..3).
+    min_speakers: int = 2
+    max_speakers: int = 2
+    # The member's enrolled voice: the diarized voice that matches it is the agent.
+    voice_profile: voiceprint.Voiceprint | None = None
 
     # Whisper base with an initial prompt hallucinated prompt words on short or quiet audio and
     # then fell back to sampling (up to 5x slower); on the samples CER was lower without it. The
@@ -113,6 +119,57 @@ def _mono(signal: np.ndarray, engine: Engine, options: Options) -> list[Segment]
     )
     if not words:
         return []
-    labels = speakers.diarize(x, regions)
+    labels = speakers.diarize(x, regions, min_speakers=options.min_speakers, max_speakers=options.max_speakers)
     turns = speakers.turns_from_words(speakers.assign_words(words, regions, labels))
-    return speakers.segments_from_turns(turns, speakers.roles_from_content(turns))
+    roles = roles_from_voice(x, regions, labels, options.voice_profile, turns)
+    return speakers.segments_from_turns(turns, roles or speakers.roles_from_content(turns))
+
+
+def roles_from_voice(
+    x: np.ndarray, regions: list, labels: list[str], profile: voiceprint.Voiceprint | None,
+    turns: list[tuple[str, list[Word]]],
+) -> dict[str, tuple[str, float]] | None:
+    """Roles from the member's voice profile: the matching voice is the agent, the others customers,
+    with the match's confidence; None (content decides) without a profile or a clear match."""
+    if profile is None:
+        return None
+    candidates, narrowband = voiceprint.voices(x, regions, labels)
+    found = voiceprint.match(profile, candidates, narrowband=narrowband)
+    if found is None:
+        return None
+    agent, confidence = found
+    return {s: ("agent", confidence) if s == agent else ("customer", confidence)
+            for s in dict.fromkeys(s for s, _ in turns)}
+
+
+class EnrolmentError(AudioError):
+    """Too little speech of one voice to enrol; ``speech_seconds`` is what was found."""
+
+    def __init__(self, speech_seconds: float) -> None:
+        super().__init__(f"只检测到 {speech_seconds:.1f} 秒语音，声纹至少需要 {voiceprint.MIN_SPEECH_S:.0f} 秒")
+        self.speech_seconds = speech_seconds
+
+
+def enrol_file(path: str, *, channel: int | None = None) -> voiceprint.Voiceprint:
+    """A member's voiceprint from a recording of their speech (20-60 s recommended). Another voice in
+    it (someone who answered) is left out: the voice that speaks most is the member's. Raises
+    :class:`AudioError` for an unreadable file, :class:`EnrolmentError` for too little speech."""
+    audio = decode(path)
+    channels = audio.channels
+    if channel is not None:
+        signal = channels[min(channel, channels.shape[0] - 1)]
+    else:
+        signal = channels.mean(axis=0).astype(np.float32) if channels.shape[0] > 1 else channels[0]
+    x = normalise(signal)
+    regions = speech_regions(x, min_silence_ms=250)
+    if total_speech(regions) < voiceprint.MIN_SPEECH_S:
+        raise EnrolmentError(total_speech(regions))
+    labels = speakers.diarize(x, regions, min_speakers=1, max_speakers=3)
+    speech: dict[str, float] = {}
+    for (start, end), label in zip(regions, labels, strict=True):
+        speech[label] = speech.get(label, 0.0) + end - start
+    main = max(speech, key=lambda label: speech[label])
+    mine = [r for r, label in zip(regions, labels, strict=True) if label == main]
+    if speech[main] < voiceprint.MIN_SPEECH_S:
+        raise EnrolmentError(speech[main])
+    return voiceprint.enrol(x, mine)

@@ -3,8 +3,10 @@
 * Stereo: one speaker per channel; which channel is the agent is configured per source.
 * Mono: the VAD utterances are clustered into two voices (cepstra; k-means, then one Gaussian per
   voice and a turn-taking prior from the pauses, decoded with Viterbi; numpy only, no model
-  download), then each voice gets a role from what it says (greeting, self-introduction, service
-  phrases) and who speaks first, with a confidence.
+  download); a BIC-like test then keeps one voice (a monologue) or splits further (a third
+  person face to face). Each voice gets a role from the member's enrolled voice profile
+  (:mod:`.voiceprint`) or else from what it says (greeting, self-introduction, service phrases)
+  and who speaks first, with a confidence.
 """
 
 from __future__ import annotations
@@ -79,15 +81,21 @@ _K = np.arange(80)
 _DCT = np.cos(np.pi / 80 * (_K[None, :] + 0.5) * np.arange(1, 20)[:, None])  # MFCC 1..19
 
 
-def _mfcc_frames(x: np.ndarray) -> np.ndarray:
-    """(frames, 19) cepstra with the file's mean removed (cancels the channel: phone line, mic)."""
+def logmel_frames(x: np.ndarray) -> np.ndarray:
+    """(80, frames) Whisper log-mel spectrogram, 100 frames per second."""
     from faster_whisper.feature_extractor import FeatureExtractor
 
     fe = FeatureExtractor(feature_size=80)
     step = 60 * SAMPLE_RATE  # a minute at a time: the STFT of a 2-hour call at once needs GBs
     chunks = [fe(x[i: i + step], padding=0)[:, : min(step, x.size - i) // 160] for i in range(0, x.size, step)]
-    cep = (_DCT @ np.concatenate(chunks, axis=1)).T
-    return cep - cep.mean(axis=0)
+    return np.concatenate(chunks, axis=1)
+
+
+def mfcc_frames(x: np.ndarray, *, remove_mean: bool = True) -> np.ndarray:
+    """(frames, 19) cepstra, by default with the file's mean removed (cancels the channel: phone
+    line, mic); voice profiles keep the mean (it is part of the voice)."""
+    cep = (_DCT @ logmel_frames(x)).T
+    return cep - cep.mean(axis=0) if remove_mean else cep
 
 
 def _kmeans2(z: np.ndarray, iters: int = 30) -> np.ndarray:
@@ -137,46 +145,122 @@ def _viterbi(llr: np.ndarray, gaps: list[float]) -> np.ndarray:
     return path
 
 
-def diarize(x: np.ndarray, regions: list[Region], *, iterations: int = 4) -> list[str]:
-    """A speaker label ("S1"/"S2") per VAD region, S1 being whoever speaks first.
+def _gaussians_llr(frames: list[np.ndarray], labels: np.ndarray) -> np.ndarray | None:
+    """Per-region log-likelihood ratio of voice 0 over voice 1 (one diagonal Gaussian per voice)."""
+    stats = []
+    for k in (0, 1):
+        mine = [f for f, lab in zip(frames, labels, strict=True) if lab == k and len(f)]
+        if not mine:
+            return None
+        pool = np.concatenate(mine)
+        stats.append((pool.mean(axis=0), pool.var(axis=0) + 1e-3))
+    llr = np.zeros(len(frames))
+    for i, f in enumerate(frames):
+        if not len(f):
+            continue
+        ll = [(-0.5 * (((f - m) ** 2) / v + np.log(v))).sum(axis=1) for m, v in stats]
+        # Frames are far from independent: count a region as ~sqrt(frames) observations.
+        llr[i] = float(np.mean(ll[0] - ll[1])) * np.sqrt(len(f)) * 0.5
+    return llr
 
-    Start from k-means over each region's mean cepstrum, then alternate: fit one diagonal
-    Gaussian per speaker on the frames, and pick the best label sequence with the per-region
-    likelihood ratio and a turn-taking prior from the pauses (Viterbi)."""
-    if len(regions) < 2:
-        return ["S1"] * len(regions)
-    cep = _mfcc_frames(x)
-    spans = [
-        (int(s * FRAME_RATE), max(int(e * FRAME_RATE), int(s * FRAME_RATE) + 1)) for s, e in regions
-    ]
-    frames = [cep[a:b] for a, b in spans]
-    means = np.array([f.mean(axis=0) if len(f) else np.zeros(cep.shape[1]) for f in frames])
+
+def _split_two(frames: list[np.ndarray], gaps: list[float], iterations: int) -> np.ndarray:
+    """Two voices: k-means over each region's mean cepstrum, then alternate Gaussians and Viterbi."""
+    means = np.array([f.mean(axis=0) if len(f) else np.zeros(_DCT.shape[0]) for f in frames])
     z = (means - means.mean(axis=0)) / (means.std(axis=0) + 1e-6)
     labels = _kmeans2(z)
-    gaps = [regions[i + 1][0] - regions[i][1] for i in range(len(regions) - 1)]
     for _ in range(iterations):
         if labels.min() == labels.max():
             break
-        stats = []
-        for k in (0, 1):
-            mine = [f for f, lab in zip(frames, labels, strict=True) if lab == k and len(f)]
-            if not mine:
-                return ["S1"] * len(regions)
-            pool = np.concatenate(mine)
-            stats.append((pool.mean(axis=0), pool.var(axis=0) + 1e-3))
-        llr = np.zeros(len(frames))
-        for i, f in enumerate(frames):
-            if not len(f):
-                continue
-            ll = [(-0.5 * (((f - m) ** 2) / v + np.log(v))).sum(axis=1) for m, v in stats]
-            # Frames are far from independent: count a region as ~sqrt(frames) observations.
-            llr[i] = float(np.mean(ll[0] - ll[1])) * np.sqrt(len(f)) * 0.5
+        llr = _gaussians_llr(frames, labels)
+        if llr is None:
+            break
         new = _viterbi(llr, gaps)
         if np.array_equal(new, labels):
             break
         labels = new
-    first = labels[0]
-    return ["S1" if lab == first else "S2" for lab in labels]
+    return labels
+
+
+# Speaker count. Two voices are kept apart when one Gaussian per voice explains the frames better
+# than one Gaussian for both by more than SPLIT_GAIN nats per frame and dimension (a BIC-like test
+# with a penalty calibrated on the samples: a second real voice gains clearly more than an
+# arbitrary split of one voice), and the smaller voice speaks for at least MIN_VOICE_S.
+SPLIT_GAIN = 0.03
+MIN_VOICE_S = 1.5
+
+
+def split_gain(frames: list[np.ndarray], labels: np.ndarray) -> float:
+    """Log-likelihood gain per frame and dimension of two diagonal Gaussians over one."""
+    parts = [np.concatenate([f for f, lab in zip(frames, labels, strict=True) if lab == k and len(f)] or
+                            [np.zeros((0, _DCT.shape[0]))]) for k in (0, 1)]
+    if min(len(p) for p in parts) < 2:
+        return 0.0
+    pool = np.concatenate(parts)
+
+    def loglik(p: np.ndarray) -> float:
+        return -0.5 * len(p) * float(np.log(p.var(axis=0) + 1e-3).sum())
+
+    gain = loglik(parts[0]) + loglik(parts[1]) - loglik(pool)
+    return gain / (len(pool) * pool.shape[1])
+
+
+def _distinct(frames: list[np.ndarray], labels: np.ndarray) -> bool:
+    if labels.min() == labels.max():
+        return False
+    speech = [sum(len(f) for f, lab in zip(frames, labels, strict=True) if lab == k) / FRAME_RATE for k in (0, 1)]
+    return min(speech) >= MIN_VOICE_S and split_gain(frames, labels) > SPLIT_GAIN
+
+
+def diarize(x: np.ndarray, regions: list[Region], *, iterations: int = 4, max_speakers: int = 2,
+            min_speakers: int = 2) -> list[str]:
+    """A speaker label ("S1", "S2", ...) per VAD region, S1 being whoever speaks first.
+
+    Two voices first: k-means over each region's mean cepstrum, then alternate fitting one diagonal
+    Gaussian per voice on the frames and picking the best label sequence with the per-region
+    likelihood ratio and a turn-taking prior from the pauses (Viterbi). Then the number of speakers:
+    one when the two voices are not distinct (a monologue, an enrolment), unless ``min_speakers`` is
+    2 (a phone call has two parties); up to ``max_speakers`` by splitting a voice again while the
+    split is distinct (a face-to-face talk with two customers)."""
+    if len(regions) < 2:
+        return ["S1"] * len(regions)
+    cep = mfcc_frames(x)
+    spans = [
+        (int(s * FRAME_RATE), max(int(e * FRAME_RATE), int(s * FRAME_RATE) + 1)) for s, e in regions
+    ]
+    frames = [cep[a:b] for a, b in spans]
+    gaps = [regions[i + 1][0] - regions[i][1] for i in range(len(regions) - 1)]
+    labels = _split_two(frames, gaps, iterations)
+    if max_speakers < 2 or (min_speakers < 2 and not _distinct(frames, labels)):
+        labels = np.zeros(len(regions), dtype=int)
+    elif max_speakers > 2:
+        labels = _split_more(frames, labels, max_speakers)
+    order = {lab: i for i, lab in enumerate(dict.fromkeys(labels.tolist()))}
+    return [f"S{order[lab] + 1}" for lab in labels.tolist()]
+
+
+def _split_more(frames: list[np.ndarray], labels: np.ndarray, max_speakers: int) -> np.ndarray:
+    """Split the voice with most speech in two while that gives a distinct voice."""
+    labels = labels.copy()
+    tried: set[int] = set()
+    while len(set(labels.tolist())) < max_speakers:
+        sizes = {k: sum(len(f) for f, lab in zip(frames, labels, strict=True) if lab == k)
+                 for k in set(labels.tolist()) - tried}
+        if not sizes:
+            break
+        k = max(sizes, key=lambda c: sizes[c])
+        tried.add(k)
+        idx = np.nonzero(labels == k)[0]
+        if len(idx) < 2:
+            continue
+        sub_frames = [frames[i] for i in idx]
+        # No turn-taking prior inside one voice's regions: they are not adjacent in time.
+        sub = _split_two(sub_frames, [1.0] * (len(idx) - 1), 4)
+        if _distinct(sub_frames, sub):
+            new = int(labels.max()) + 1
+            labels[idx[sub == 1]] = new
+            tried.discard(k)
+    return labels
 
 
 def assign_words(words: list[Word], regions: list[Region], labels: list[str]) -> list[tuple[Word, str]]:

@@ -16,7 +16,8 @@ from ...inspection.engine import Inspector
 from ...inspection.scheme import SchemeError, load_scheme
 from ...models_path import ModelError
 from ...pipeline.analyze import analyze_paths
-from ...pipeline.run import Options
+from ...pipeline.decode import AudioError
+from ...pipeline.run import Options, enrol_file
 from ...text import load_vocabulary
 
 ROLE_CHOICES = ("agent", "customer")
@@ -40,6 +41,18 @@ class Command(BaseCommand):
             "--channel-roles", default="agent,customer", help="立体声左右声道的角色，默认 agent,customer"
         )
         parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+        parser.add_argument(
+            "--voice-profile", metavar="FILE",
+            help="坐席本人的录音（20-60 秒语音）：单声道录音中与之声纹匹配的说话人为坐席",
+        )
+        parser.add_argument(
+            "--voice-profile-channel", choices=("mix", "left", "right"), default="mix",
+            help="声纹录音为立体声时取哪个声道，默认混合",
+        )
+        parser.add_argument(
+            "--speakers", choices=("2", "auto"), default="2",
+            help="单声道录音的说话人数：2（电话，默认）或 auto（估计 1、2 或 3 人，适合面谈）",
+        )
         parser.add_argument("--threads", type=int, default=None, help="识别线程数（默认全部核心）")
 
     def handle(self, *args, **opts) -> None:
@@ -58,6 +71,14 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取词表：{exc}") from exc
         options = Options(channel_roles=roles, vocabulary=vocabulary, extra_words=keywords)
+        if opts["speakers"] == "auto":
+            options.min_speakers, options.max_speakers = 1, 3
+        if opts["voice_profile"]:
+            channel = {"mix": None, "left": 0, "right": 1}[opts["voice_profile_channel"]]
+            try:
+                options.voice_profile = enrol_file(opts["voice_profile"], channel=channel)
+            except AudioError as exc:
+                raise CommandError(f"声纹录音无法使用：{exc}") from exc
         try:
             engine = get_engine(threads=opts["threads"]) if opts["threads"] else get_engine()
         except (EngineError, ModelError) as exc:
