@@ -35,6 +35,8 @@ def test_payroll_run_approve_lock_and_statement_evidence(page: Page, live_server
     page.get_by_test_id("nav-pay").click()
     page.get_by_test_id("payrun-period").fill("2026-10")
     page.get_by_test_id("payrun-start").click()
+    # The month is computed as a background job; the pay page shows its progress, then a link to it.
+    page.get_by_test_id("payrun-job").get_by_role("link").click()
     expect(page.get_by_test_id("payrun-status")).to_have_text("草稿")
     # 100000 × 2 % + 49000 × 4 % = 3960.00 commission, on top of Alice's 8000.50 base
     expect(page.get_by_test_id("statement-row").filter(has_text="Alice")).to_contain_text("¥11,960.50")

@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from shangdui.core.api import JobOut
 from shangdui.core.api_errors import raise_validation
 from shangdui.org.access import get_member_for_user, get_member_private_for_user
-from shangdui.org.models import Member
+from shangdui.org.models import Department, Member
 from shangdui.performance import access, goals, people, reviews, selectors, services
 from shangdui.performance.models import Goal, PayPlan, PayRun, PayStatement, Review
 
@@ -87,7 +88,8 @@ class PayPlanIn(Schema):
     position: str = Field("", max_length=60, description="岗位名称；不存在时创建")
     member_id: int | None = None
     base_salary: Decimal | None = Field(None, max_digits=12, decimal_places=2)
-    scope: Literal["shops", "platforms", "department"] = "shops"
+    scope: Literal["shops", "platforms", "department", "own_orders"] = Field(
+        "shops", description="own_orders：本人订单（订单归属的业务员）")
     shop_ids: list[int] = []
     platforms: list[str] = []
     basis: Literal["amount", "completion"] = "amount"
@@ -128,15 +130,18 @@ def payrun_list(request: HttpRequest) -> list[PayRunOut]:
     return [PayRunOut.of(run) for run in selectors.pay_runs(viewer.organization_id)[:120]]
 
 
-@router.post("/pay-runs", response={201: PayRunOut}, summary="核算某月薪酬（同月重复调用只产生一次结算）")
-def payrun_create(request: HttpRequest, payload: PayRunIn) -> Status[PayRunOut]:
+@router.post("/pay-runs", response={202: JobOut},
+             summary="核算某月薪酬（后台任务；用 GET /api/jobs/{id} 查看进度；同月重复调用只产生一次结算）")
+def payrun_create(request: HttpRequest, payload: PayRunIn) -> Status[Any]:
+    from shangdui.performance.jobs import payrun_enqueue
+
     viewer = _viewer(request)
     _require_payroll(viewer)
     try:
-        run = services.payrun_run(actor=viewer, organization=viewer.organization, period=payload.period)
+        job = payrun_enqueue(actor=viewer, organization=viewer.organization, period=payload.period)
     except ValidationError as exc:
         raise_validation(exc)
-    return Status(201, PayRunOut.of(run))
+    return Status(202, job)
 
 
 @router.get("/pay-runs/{run_id}", response=PayRunOut, summary="薪酬核算详情")
@@ -219,6 +224,11 @@ class GoalOut(Schema):
     manager_confirmed: bool
     progress: Decimal
     completion: Decimal
+    lower_is_better: bool = False
+    platforms: list[str] = []
+    product_ids: list[str] = []
+    benchmark: str = ""
+    evidence: dict[str, Any] = {}
 
     @staticmethod
     def of(goal: Goal) -> GoalOut:
@@ -227,19 +237,27 @@ class GoalOut(Schema):
                        period_start=goal.period_start, period_end=goal.period_end, measure=goal.measure,
                        target=goal.target, weight=goal.weight, state=goal.state,
                        member_confirmed=goal.member_confirmed, manager_confirmed=goal.manager_confirmed,
-                       progress=progress.value, completion=progress.ratio)
+                       progress=progress.value, completion=progress.ratio,
+                       lower_is_better=progress.lower_is_better, platforms=goal.platforms,
+                       product_ids=[str(p) for p in goal.product_ids], benchmark=goal.benchmark,
+                       evidence=progress.evidence)
 
 
 class GoalIn(Schema):
     title: str = Field(min_length=1, max_length=120)
     member_id: int | None = None
+    department_id: int | None = Field(None, description="团队目标：填团队（部门），不填成员")
+    parent_id: int | None = Field(None, description="所属团队目标")
     period_start: dt.date
     period_end: dt.date
-    measure: Literal["net_sales", "tasks_on_time", "daily_summaries", "manual"] = "manual"
+    measure: Literal["net_sales", "tasks_on_time", "daily_summaries", "inspection_score", "good_reviews",
+                     "logistics_cost", "manual"] = Field("manual", description="logistics_cost：越低越好")
     target: Decimal = Field(gt=0)
     weight: Decimal = Field(Decimal("100"), ge=0, le=100)
     shop_ids: list[int] = []
-    benchmark: str = ""
+    platforms: list[str] = []
+    product_ids: list[str] = Field([], description="商品 ID 或 SKU：只计这些商品的净销售额")
+    benchmark: str = Field("", description="制定团队目标时参考的竞品店铺与数据")
 
 
 @router.get("/goals", response=list[GoalOut], summary="目标（本人、团队及下属）")
@@ -253,10 +271,25 @@ def goal_list(request: HttpRequest, member_id: int | None = None) -> list[GoalOu
 def goal_create(request: HttpRequest, payload: GoalIn) -> Status[GoalOut]:
     viewer = _viewer(request)
     data = payload.dict()
-    member_id = data.pop("member_id")
-    member = get_member_for_user(viewer, member_id, request=request) if member_id is not None else viewer
+    member_id, department_id, parent_id = data.pop("member_id"), data.pop("department_id"), data.pop("parent_id")
+    department = None
+    if department_id is not None:
+        department = Department.objects.filter(organization_id=viewer.organization_id, pk=department_id).first()
+        if department is None:
+            raise HttpError(404, "团队不存在。")
+    if member_id is not None:
+        member: Member | None = get_member_for_user(viewer, member_id, request=request)
+    else:
+        member = None if department is not None else viewer
+    parent = None
+    if parent_id is not None:
+        parent = Goal.objects.filter(organization_id=viewer.organization_id, pk=parent_id,
+                                     member__isnull=True).first()
+        if parent is None:
+            raise HttpError(404, "团队目标不存在。")
     try:
-        goal = goals.goal_propose(actor=viewer, organization=viewer.organization, member=member, **data)
+        goal = goals.goal_propose(actor=viewer, organization=viewer.organization, member=member,
+                                  department=department, parent=parent, **data)
     except ValidationError as exc:
         raise_validation(exc)
     except PermissionError as exc:

@@ -115,6 +115,11 @@ class GoalForm(forms.Form):
     period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     shop_ids = forms.ModelMultipleChoiceField(label=_("Shops (net sales)"), queryset=Shop.objects.none(),
                                               required=False, widget=forms.CheckboxSelectMultiple)
+    platforms = forms.MultipleChoiceField(label=_("Platforms"), choices=Shop.Platform.choices, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    product_ids = forms.CharField(label=_("Product IDs or SKUs (one per line)"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("Net sales of these products only."))
     benchmark = forms.CharField(label=_("Competitor shops and figures used"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -125,6 +130,9 @@ class GoalForm(forms.Form):
         self.fields["shop_ids"].queryset = Shop.objects.filter(organization_id=organization_id)  # type: ignore[attr-defined]
         self.fields["parent"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
             organization_id=organization_id, member__isnull=True).exclude(state=Goal.State.CLOSED)
+
+    def clean_product_ids(self) -> list[str]:
+        return [line.strip() for line in (self.cleaned_data.get("product_ids") or "").splitlines() if line.strip()]
 
 
 class CommentForm(forms.Form):

@@ -24,9 +24,9 @@ from shangdui.performance import selectors, tiers
 from shangdui.performance.access import is_goal_manager
 from shangdui.performance.models import Goal, GoalChange, GoalComment
 
-EDITABLE = ("title", "period_start", "period_end", "measure", "target", "weight", "shop_ids", "manual_value",
-            "benchmark")
-CHANGEABLE = ("title", "period_start", "period_end", "target", "weight", "shop_ids")
+EDITABLE = ("title", "period_start", "period_end", "measure", "target", "weight", "shop_ids", "platforms",
+            "product_ids", "manual_value", "benchmark")
+CHANGEABLE = ("title", "period_start", "period_end", "target", "weight", "shop_ids", "platforms", "product_ids")
 
 
 def _side(actor: Member, goal: Goal) -> str | None:
@@ -55,6 +55,17 @@ def _clean(fields: dict[str, Any]) -> None:
         errors["weight"] = _("The weight must be between 0 and 100.")
     if fields.get("measure", Goal.Measure.MANUAL) not in Goal.Measure.values:
         errors["measure"] = _("Unknown measure.")
+    platforms = fields.get("platforms") or []
+    known_platforms = apps.get_model("shop", "Shop").Platform.values
+    if any(p not in known_platforms for p in platforms):
+        errors["platforms"] = _("Choose one or more known platforms.")
+    products = fields.get("product_ids") or []
+    if any(not str(p).strip() or len(str(p)) > 64 for p in products):
+        errors["product_ids"] = _("A product ID is empty or longer than 64 characters.")
+    if (platforms or products) and fields.get("measure") not in (Goal.Measure.NET_SALES, Goal.Measure.LOGISTICS_COST,
+                                                                 Goal.Measure.GOOD_REVIEWS):
+        errors["measure"] = _("Platforms and products only narrow shop-data measures (net sales, good reviews, "
+                              "logistics cost).")
     if errors:
         raise ValidationError(errors)
 
@@ -218,8 +229,22 @@ def goal_record_progress(*, actor: Member, goal: Goal, value: Decimal) -> Goal:
 @dataclass
 class Progress:
     value: Decimal
-    ratio: Decimal  # percent of target, two places
+    ratio: Decimal  # percent of target, two places (for "lower is better": target ÷ value)
     evidence: dict[str, Any]
+    lower_is_better: bool = False
+    is_rate: bool = False
+
+
+RATIO_CAP = Decimal(300)
+
+
+def _bounds(goal: Goal, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The goal's period up to today, half-open ``[start, end)``."""
+    return goal.period_start, min(goal.period_end, today) + dt.timedelta(days=1)
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def goal_progress(goal: Goal, today: dt.date | None = None,
@@ -227,33 +252,58 @@ def goal_progress(goal: Goal, today: dt.date | None = None,
     """Live progress of a goal from its measure's data (up to ``today``).
 
     ``cache`` (shared across calls by ``goals_with_progress``) keeps the per-shop sales of each
-    period and the shops of each team, so a page of goals costs one query per distinct period.
+    period and the shops of the organization, so a page of goals costs one query per distinct period.
     """
     today = today or timezone.localdate()
-    end = min(goal.period_end, today) + dt.timedelta(days=1)
+    start, end = _bounds(goal, today)
     evidence: dict[str, Any] = {}
-    if goal.measure == Goal.Measure.NET_SALES:
-        shop_ids = [int(i) for i in goal.shop_ids]
-        if not shop_ids and goal.department_id is not None:
-            shop_ids = _cached(cache, ("shops", goal.department_id), lambda: list(
-                apps.get_model("shop", "Shop").objects.filter(
-                    organization_id=goal.organization_id, department_id=goal.department_id).values_list(
-                    "id", flat=True)))
-        try:
-            by_shop = _cached(cache, ("sales", goal.organization_id, goal.period_start, end),
-                              lambda: selectors.sales_by_shop(goal.organization_id, goal.period_start, end))
-            value = selectors.sales_for_shops(by_shop, shop_ids).net
-        except LookupError:
-            value = Decimal(0)
-        evidence = {"shop_ids": shop_ids}
-    elif goal.measure == Goal.Measure.TASKS_ON_TIME:
-        value, evidence = _tasks_on_time(goal, end)
-    elif goal.measure == Goal.Measure.DAILY_SUMMARIES:
-        value = Decimal(_count_summaries(goal, end))
+    value: Decimal
+    try:
+        if goal.measure == Goal.Measure.NET_SALES:
+            value, evidence = _net_sales(goal, start, end, cache)
+        elif goal.measure == Goal.Measure.TASKS_ON_TIME:
+            value, evidence = _tasks_on_time(goal, end)
+        elif goal.measure == Goal.Measure.DAILY_SUMMARIES:
+            value = Decimal(_count_summaries(goal, end))
+            evidence = {"summaries": int(value)}
+        elif goal.measure == Goal.Measure.INSPECTION_SCORE:
+            value, evidence = _inspection_score(goal, start, end)
+        elif goal.measure == Goal.Measure.LOGISTICS_COST:
+            value, evidence = _logistics_cost(goal, start, end, cache)
+        elif goal.measure == Goal.Measure.GOOD_REVIEWS:
+            value, evidence = _good_reviews(goal, start, end, cache)
+        else:
+            value = goal.manual_value
+    except LookupError:  # the app that holds the data is not installed
+        value, evidence = Decimal(0), {}
+    lower = goal.measure in Goal.LOWER_IS_BETTER
+    if lower:
+        # No shipped order yet: nothing to judge. A cost of 0 beats any target (capped like tiers).
+        if not evidence.get("orders"):
+            ratio = Decimal(0)
+        else:
+            ratio = min(RATIO_CAP, goal.target * 100 / value) if value > 0 else RATIO_CAP
     else:
-        value = goal.manual_value
-    ratio = tiers.money(value * 100 / goal.target) if goal.target else Decimal(0)
-    return Progress(value=tiers.money(value), ratio=ratio, evidence=evidence)
+        ratio = value * 100 / goal.target if goal.target else Decimal(0)
+    return Progress(value=tiers.money(value), ratio=tiers.money(ratio), evidence=evidence, lower_is_better=lower,
+                    is_rate=goal.measure in Goal.RATES)
+
+
+def elapsed_percent(goal: Goal, today: dt.date) -> Decimal:
+    """Share of the goal's period that has passed (%)."""
+    days = (goal.period_end - goal.period_start).days + 1
+    passed = max(0, min(days, (today - goal.period_start).days + 1))
+    return Decimal(passed * 100) / Decimal(days)
+
+
+def is_behind(goal: Goal, progress: Progress, today: dt.date) -> bool:
+    """An agreed goal is behind when a running total lags the share of the period that has passed,
+    or a rate (on-time share, score, cost per order) misses its target."""
+    if goal.state != Goal.State.AGREED:
+        return False
+    if progress.is_rate:
+        return progress.ratio < 100
+    return progress.ratio < elapsed_percent(goal, today)
 
 
 def _cached(cache: dict[Any, Any] | None, key: Any, make: Any) -> Any:
@@ -267,6 +317,67 @@ def _cached(cache: dict[Any, Any] | None, key: Any, make: Any) -> Any:
 def goals_with_progress(goal_list: list[Goal], today: dt.date | None = None) -> list[tuple[Goal, Progress]]:
     cache: dict[Any, Any] = {}
     return [(goal, goal_progress(goal, today, cache)) for goal in goal_list]
+
+
+def goal_shop_ids(goal: Goal, cache: dict[Any, Any] | None = None) -> list[int]:
+    """The shops a shop-data goal counts: its chosen shops, narrowed to its platforms; with none
+    chosen, the shops of its platforms, else of its team; else (for products, good reviews and
+    logistics cost) every shop of the organization. A member net-sales goal without shops counts none."""
+    shops: dict[int, Any] = _cached(cache, ("shops", goal.organization_id),
+                                    lambda: selectors.shops_of(goal.organization_id))
+    ids = [int(i) for i in goal.shop_ids if int(i) in shops]
+    if goal.platforms:
+        ids = [i for i in (ids or shops) if shops[i].platform in goal.platforms]
+    elif not ids and goal.department_id is not None:
+        ids = [i for i, shop in shops.items() if shop.department_id == goal.department_id]
+    chosen = goal.shop_ids or goal.platforms
+    if not ids and not chosen and (goal.product_ids or goal.measure != Goal.Measure.NET_SALES):
+        ids = list(shops)  # e.g. the customer-service or logistics team: every shop
+    return sorted(ids)
+
+
+def _net_sales(goal: Goal, start: dt.date, end: dt.date,
+               cache: dict[Any, Any] | None) -> tuple[Decimal, dict[str, Any]]:
+    shop_ids = goal_shop_ids(goal, cache)
+    if goal.product_ids:
+        sales = selectors.product_sales(goal.organization_id, shop_ids, [str(p) for p in goal.product_ids],
+                                        start, end)
+        return sales.net, {"shop_ids": shop_ids, "platforms": goal.platforms, "product_ids": goal.product_ids,
+                           "orders": sales.orders, "paid": str(sales.paid), "refunds": str(sales.refunds)}
+    by_shop = _cached(cache, ("sales", goal.organization_id, start, end),
+                      lambda: selectors.sales_by_shop(goal.organization_id, start, end))
+    sales = selectors.sales_for_shops(by_shop, shop_ids)
+    return sales.net, {"shop_ids": shop_ids, "platforms": goal.platforms, "orders": sales.orders,
+                       "paid": str(sales.paid), "refunds": str(sales.refunds)}
+
+
+def _inspection_score(goal: Goal, start: dt.date, end: dt.date) -> tuple[Decimal, dict[str, Any]]:
+    """Average inspection score of the period's scored conversations, in % of the maximum
+    (Σ score ÷ Σ max, the scorecard's figure)."""
+    row = selectors.inspection_totals(goal.organization_id, _members_of(goal), _aware(start), _aware(end))
+    value = Decimal(row["score"] * 100) / Decimal(row["max"]) if row["max"] else Decimal(0)
+    return value, {"conversations": row["n"], "score": row["score"], "max_score": row["max"]}
+
+
+def _logistics_cost(goal: Goal, start: dt.date, end: dt.date,
+                    cache: dict[Any, Any] | None) -> tuple[Decimal, dict[str, Any]]:
+    """Carrier cost per shipped order: the carrier bills' freight of the goal's shops' orders shipped
+    in the period ÷ those orders (orders without a bill line yet do not count)."""
+    shop_ids = goal_shop_ids(goal, cache)
+    row = selectors.carrier_cost(goal.organization_id, shop_ids, _aware(start), _aware(end))
+    value = row["cost"] / row["orders"] if row["orders"] else Decimal(0)
+    return value, {"shop_ids": shop_ids, "orders": row["orders"], "cost": str(tiers.money(row["cost"]))}
+
+
+def _good_reviews(goal: Goal, start: dt.date, end: dt.date,
+                  cache: dict[Any, Any] | None) -> tuple[Decimal, dict[str, Any]]:
+    """Good reviews (好评) of the period: of the goal's shops (or platforms, or its team's shops;
+    with none, every shop), credited to the goal's member when it is a member goal."""
+    shop_ids = goal_shop_ids(goal, cache)
+    counts = selectors.good_reviews(goal.organization, start, end - dt.timedelta(days=1), shop_ids=shop_ids,
+                                    member=goal.member)
+    return Decimal(counts["good"]), {"shop_ids": shop_ids, "reviews": counts["good"],
+                                     "all_reviews": counts["total"], "bad": counts["bad"]}
 
 
 def _members_of(goal: Goal) -> list[int]:

@@ -32,6 +32,7 @@ class PayPlan(models.Model):
         SHOPS = "shops", _("Chosen shops")
         PLATFORMS = "platforms", _("Chosen platforms")
         DEPARTMENT = "department", _("Shops of the member's department")
+        OWN_ORDERS = "own_orders", _("Own orders (attributed to the member)")
 
     class Basis(models.TextChoices):
         AMOUNT = "amount", _("Sections of net sales (¥)")
@@ -201,10 +202,19 @@ class Goal(models.Model):
     """A team or member goal for a period, agreed both ways before it counts."""
 
     class Measure(models.TextChoices):
-        NET_SALES = "net_sales", _("Net sales of shops (¥)")
+        NET_SALES = "net_sales", _("Net sales of shops, platforms or products (¥)")
         TASKS_ON_TIME = "tasks_on_time", _("Tasks done on time (%)")
         DAILY_SUMMARIES = "daily_summaries", _("Daily summaries submitted")
+        INSPECTION_SCORE = "inspection_score", _("Conversation inspection score (percent of max)")
+        GOOD_REVIEWS = "good_reviews", _("Good reviews")
+        LOGISTICS_COST = "logistics_cost", _("Logistics cost per order (¥, lower is better)")
         MANUAL = "manual", _("Manual milestones (%)")
+
+    # Measures where less is better: progress is target ÷ value.
+    LOWER_IS_BETTER = frozenset({Measure.LOGISTICS_COST})
+    # Measures that are a rate over the period (not a running total): "behind" means below target,
+    # whatever share of the period has passed.
+    RATES = frozenset({Measure.TASKS_ON_TIME, Measure.INSPECTION_SCORE, Measure.LOGISTICS_COST})
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -225,6 +235,8 @@ class Goal(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2, default=Decimal("100"))
     shop_ids = models.JSONField(_("shops"), default=list, blank=True)
+    platforms = models.JSONField(_("platforms"), default=list, blank=True)
+    product_ids = models.JSONField(_("product IDs"), default=list, blank=True)
     manual_value = models.DecimalField(_("reached so far"), max_digits=14, decimal_places=2, default=ZERO)
     benchmark = models.TextField(_("competitor shops and figures used"), blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PROPOSED)

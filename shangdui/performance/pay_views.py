@@ -18,6 +18,7 @@ from shangdui.org.access import get_member_private_for_user, refuse
 from shangdui.org.models import Member
 from shangdui.performance import access, selectors, services
 from shangdui.performance.forms import AdjustmentForm, PayPlanForm, PayRunForm, tiers_text
+from shangdui.performance.jobs import payrun_enqueue, recent_payrun_jobs
 from shangdui.performance.models import PayLine, PayPlan, PayRun
 
 
@@ -44,8 +45,10 @@ def pay_home(request: HttpRequest) -> HttpResponse:
                                "can_run": access.can_run_pay(viewer)}
     if context["can_run"]:
         context.update(runs=list(selectors.pay_runs(viewer.organization_id)[:36]), form=PayRunForm(),
+                       payrun_jobs=recent_payrun_jobs(viewer.organization_id),
                        adjustment_form=AdjustmentForm(organization_id=viewer.organization_id),
                        without_plan=selectors.members_without_plan(viewer.organization_id))
+    context["payrun_jobs_busy"] = any(not job.is_finished for job in context.get("payrun_jobs", []))
     return render(request, "performance/pay_home.html", context)
 
 
@@ -58,12 +61,12 @@ def payrun_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("performance:pay_home")
     try:
-        run = services.payrun_run(actor=viewer, organization=viewer.organization, period=form.cleaned_data["period"])
+        payrun_enqueue(actor=viewer, organization=viewer.organization, period=form.cleaned_data["period"])
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("performance:pay_home")
-    messages.success(request, _("Pay run computed: %(n)d statements.") % {"n": run.statement_count})
-    return redirect("performance:payrun_detail", pk=run.pk)
+    messages.success(request, _("Pay run started; its progress is shown below."))
+    return redirect("performance:pay_home")
 
 
 @member_required
@@ -79,8 +82,9 @@ def payrun_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                   params={"pay_run_id": run.pk}, created_by=viewer.user)
                 return redirect("core:job_detail", pk=job.pk)
             if action == "rerun":
-                services.payrun_run(actor=viewer, organization=viewer.organization, period=run.period)
-                messages.success(request, _("Pay run computed again."))
+                payrun_enqueue(actor=viewer, organization=viewer.organization, period=run.period)
+                messages.success(request, _("Pay run started again; its progress is shown below."))
+                return redirect("performance:pay_home")
             else:
                 services.payrun_advance(actor=viewer, pay_run=run, to=action)
                 messages.success(request, _("Pay run is now: %(status)s.") % {"status": run.get_status_display()})
@@ -101,10 +105,12 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lines = list(statement.lines.all())
     orders: list[Any] = []
     commission = next((line for line in lines if line.kind == PayLine.Kind.COMMISSION), None)
-    if commission is not None and commission.evidence.get("shop_ids"):
+    evidence = commission.evidence if commission is not None else {}
+    if evidence.get("shop_ids") or evidence.get("salesperson_id"):
         start, end = selectors.month_bounds(statement.pay_run.period)
         try:
-            orders = selectors.evidence_orders(statement.organization_id, commission.evidence["shop_ids"], start, end)
+            orders = selectors.evidence_orders(statement.organization_id, evidence.get("shop_ids"), start, end,
+                                               salesperson_id=evidence.get("salesperson_id"))
         except LookupError:
             orders = []
     return render(request, "performance/statement_detail.html", {

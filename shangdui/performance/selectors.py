@@ -69,6 +69,17 @@ def sales_by_shop(organization_id: int, start: dt.date, end: dt.date) -> dict[in
                                   shop_ids=[row["shop_id"]]) for row in rows}
 
 
+def sales_by_salesperson(organization_id: int, start: dt.date, end: dt.date) -> dict[int, Sales]:
+    """Net sales of the period's orders attributed to a member (``Order.salesperson``), per member,
+    in one grouped query: the base of "own orders" commission."""
+    rows = (settled_orders(organization_id, start, end).filter(salesperson__isnull=False).order_by()
+            .values("salesperson_id")
+            .annotate(n=Count("id"), paid=Sum("paid_amount"), refunds=Sum("refund_amount")))
+    return {row["salesperson_id"]: Sales(orders=row["n"], paid=Decimal(row["paid"] or ZERO).quantize(ZERO),
+                                         refunds=Decimal(row["refunds"] or ZERO).quantize(ZERO))
+            for row in rows}
+
+
 def shops_of(organization_id: int) -> dict[int, Any]:
     return {shop.id: shop for shop in apps.get_model("shop", "Shop").objects.filter(organization_id=organization_id)}
 
@@ -94,11 +105,64 @@ def sales_for_shops(by_shop: dict[int, Sales], shop_ids: Iterable[int]) -> Sales
     return total
 
 
-def evidence_orders(organization_id: int, shop_ids: list[int], start: dt.date, end: dt.date,
-                    limit: int = 50) -> list[Any]:
-    """The orders behind a commission line, largest first (a statement traces to orders)."""
-    return list(settled_orders(organization_id, start, end).filter(shop_id__in=shop_ids)
-                .select_related("shop").order_by("-paid_amount", "id")[:limit])
+def product_sales(organization_id: int, shop_ids: list[int], product_ids: list[str], start: dt.date,
+                  end: dt.date) -> Sales:
+    """Net sales of chosen products (platform product IDs or SKUs): their order lines' amounts minus
+    the lines' refunds, over the period's settled orders of ``shop_ids``."""
+    lines = apps.get_model("shop", "OrderLine").objects.filter(
+        order__in=settled_orders(organization_id, start, end).filter(shop_id__in=shop_ids)).filter(
+        Q(product_id__in=product_ids) | Q(sku__in=product_ids))
+    row = lines.aggregate(n=Count("order_id", distinct=True), paid=Sum("amount"), refunds=Sum("refund_amount"))
+    return Sales(orders=row["n"] or 0, paid=row["paid"] or ZERO, refunds=row["refunds"] or ZERO,
+                 shop_ids=sorted(shop_ids))
+
+
+def inspection_totals(organization_id: int, member_ids: list[int], start: dt.datetime,
+                      end: dt.datetime) -> dict[str, int]:
+    """Scored conversations of ``member_ids`` in ``[start, end)``: count, Σ score, Σ max score."""
+    row = apps.get_model("conversations", "Conversation").objects.filter(
+        organization_id=organization_id, member_id__in=member_ids, status="done", max_score__gt=0,
+        score__isnull=False, occurred_at__gte=start, occurred_at__lt=end).aggregate(
+        n=Count("id"), score=Sum("score"), max=Sum("max_score"))
+    return {"n": row["n"] or 0, "score": row["score"] or 0, "max": row["max"] or 0}
+
+
+def inspection_by_member(organization_id: int, member_ids: list[int], start: dt.datetime,
+                         end: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per member: scored conversations, Σ score, Σ max score in ``[start, end)`` (one query)."""
+    rows = apps.get_model("conversations", "Conversation").objects.filter(
+        organization_id=organization_id, member_id__in=member_ids, status="done", max_score__gt=0,
+        score__isnull=False, occurred_at__gte=start, occurred_at__lt=end).order_by().values("member_id").annotate(
+        n=Count("id"), score=Sum("score"), max=Sum("max_score"))
+    return {r["member_id"]: {"n": r["n"], "score": r["score"] or 0, "max": r["max"] or 0} for r in rows}
+
+
+def carrier_cost(organization_id: int, shop_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """Carrier-bill freight of the orders of ``shop_ids`` shipped in ``[start, end)``, and how many
+    such orders have a bill line."""
+    row = apps.get_model("shop", "CarrierCharge").objects.filter(
+        organization_id=organization_id, order__shop_id__in=shop_ids, order__shipped_at__gte=start,
+        order__shipped_at__lt=end).aggregate(orders=Count("order_id", distinct=True), cost=Sum("fee"))
+    return {"orders": row["orders"] or 0, "cost": row["cost"] or ZERO}
+
+
+def good_reviews(organization: Any, start: dt.date, last: dt.date, *, shop_ids: list[int] | None,
+                 member: Any = None) -> dict[str, int]:
+    """Reviews dated ``start``..``last`` inclusive of ``shop_ids`` (None: every shop) credited to
+    ``member`` (None: anyone), by rating: the shop app's count (one query)."""
+    from shangdui.shop import selectors as shop_selectors
+
+    return shop_selectors.good_review_counts(organization, start=start, end=last, shops=shop_ids, member=member)
+
+
+def evidence_orders(organization_id: int, shop_ids: list[int] | None, start: dt.date, end: dt.date,
+                    limit: int = 50, salesperson_id: int | None = None) -> list[Any]:
+    """The orders behind a commission line, largest first (a statement traces to orders): those of
+    ``shop_ids``, or for "own orders" those attributed to ``salesperson_id``."""
+    orders = settled_orders(organization_id, start, end)
+    orders = orders.filter(salesperson_id=salesperson_id) if salesperson_id is not None else orders.filter(
+        shop_id__in=shop_ids or [])
+    return list(orders.select_related("shop").order_by("-paid_amount", "id")[:limit])
 
 
 def sales_goals(organization_id: int, start: dt.date, end: dt.date) -> dict[int, Goal]:

@@ -158,6 +158,22 @@ def payadjustment_create(*, actor: Member, member: Member, period: dt.date, amou
 
 # --- pay runs -------------------------------------------------------------------------------
 
+def payrun_check_runnable(*, organization: Organization, period: dt.date) -> None:
+    """Refuse, with the reason, a month that can no longer be run (approved or locked)."""
+    status = PayRun.objects.filter(organization=organization, period=selectors.month_start(period)).values_list(
+        "status", flat=True).first()
+    _refuse_final(status, selectors.month_start(period))
+
+
+def _refuse_final(status: str | None, period: dt.date) -> None:
+    if status == PayRun.Status.LOCKED:
+        raise ValidationError(_("%(month)s is locked and cannot be run again. Record a correction as an "
+                                "adjustment in a later month.") % {"month": month_label(period)})
+    if status == PayRun.Status.APPROVED:
+        raise ValidationError(_("%(month)s is approved and cannot be run again.") % {
+            "month": month_label(period)})
+
+
 def payrun_run(*, actor: Member, organization: Organization, period: dt.date) -> PayRun:
     """Compute (or recompute, while a draft or reviewed) the pay run of ``period``'s month.
 
@@ -177,12 +193,7 @@ def payrun_run(*, actor: Member, organization: Organization, period: dt.date) ->
         pass  # it exists (perhaps created a moment ago by a concurrent call): recompute it below
     with transaction.atomic():
         run = PayRun.objects.select_for_update().get(organization=organization, period=period)
-        if run.status == PayRun.Status.LOCKED:
-            raise ValidationError(_("%(month)s is locked and cannot be run again. Record a correction as an "
-                                    "adjustment in a later month.") % {"month": month_label(period)})
-        if run.status == PayRun.Status.APPROVED:
-            raise ValidationError(_("%(month)s is approved and cannot be run again.") % {
-                "month": month_label(period)})
+        _refuse_final(run.status, period)
         old_total, old_status = run.total, run.status
         _compute(run)
         run.status = PayRun.Status.DRAFT
@@ -251,8 +262,10 @@ def _compute(run: PayRun) -> None:
     member_plans = {p.member_id: p for p in plans if p.member_id is not None}
     position_plans = {p.position_id: p for p in plans if p.member_id is None and p.position_id is not None}
     needs_sales = any(p.kind == PayPlan.Kind.COMMISSION for p in plans)
+    needs_own = any(p.kind == PayPlan.Kind.COMMISSION and p.scope == PayPlan.Scope.OWN_ORDERS for p in plans)
     shops = selectors.shops_of(organization_id) if needs_sales else {}
     by_shop = selectors.sales_by_shop(organization_id, start, end) if needs_sales else {}
+    by_salesperson = selectors.sales_by_salesperson(organization_id, start, end) if needs_own else {}
     goals = selectors.sales_goals(organization_id, start, end) if needs_sales else {}
     reviews = selectors.finished_reviews(organization_id, start, end)
     adjustments = selectors.adjustments_for(organization_id, run.period)
@@ -265,7 +278,7 @@ def _compute(run: PayRun) -> None:
             continue
         statement = PayStatement(organization_id=organization_id, pay_run=run, member=member,
                                  member_name=member.name, plan=plan, plan_name=plan.name)
-        lines = _statement_lines(plan, member, statement, shops, by_shop, goals.get(member.id),
+        lines = _statement_lines(plan, member, statement, shops, by_shop, by_salesperson, goals.get(member.id),
                                  reviews.get(member.id), adjustments.get(member.id, []), (start, end), problems)
         statement.total = sum((line.amount for line in lines), ZERO)
         drafts.append((statement, lines))
@@ -285,7 +298,8 @@ def _compute(run: PayRun) -> None:
 
 
 def _statement_lines(plan: PayPlan, member: Member, statement: PayStatement, shops: dict[int, Any],
-                     by_shop: dict[int, selectors.Sales], goal: Any, review: Any, adjustments: list[PayAdjustment],
+                     by_shop: dict[int, selectors.Sales], by_salesperson: dict[int, selectors.Sales], goal: Any,
+                     review: Any, adjustments: list[PayAdjustment],
                      bounds: tuple[dt.date, dt.date], problems: list[dict[str, Any]]) -> list[PayLine]:
     start, end = bounds
     lines: list[PayLine] = []
@@ -298,7 +312,8 @@ def _statement_lines(plan: PayPlan, member: Member, statement: PayStatement, sho
                          evidence={"plan_id": plan.id, "plan": plan.name,
                                    "source": "plan" if plan.base_salary is not None else "member"}))
     if plan.kind == PayPlan.Kind.COMMISSION:
-        lines.append(_commission_line(plan, member, statement, shops, by_shop, goal, start, end, problems))
+        lines.append(_commission_line(plan, member, statement, shops, by_shop, by_salesperson, goal, start, end,
+                                      problems))
     if plan.kind == PayPlan.Kind.BONUS:
         coefficient = review.bonus_coefficient if review is not None else None
         if coefficient is None:
@@ -330,14 +345,20 @@ def _statement_lines(plan: PayPlan, member: Member, statement: PayStatement, sho
 
 
 def _commission_line(plan: PayPlan, member: Member, statement: PayStatement, shops: dict[int, Any],
-                     by_shop: dict[int, selectors.Sales], goal: Any, start: dt.date, end: dt.date,
-                     problems: list[dict[str, Any]]) -> PayLine:
-    shop_ids = selectors.scope_shop_ids(plan, member, shops)
-    sales = selectors.sales_for_shops(by_shop, shop_ids)
+                     by_shop: dict[int, selectors.Sales], by_salesperson: dict[int, selectors.Sales], goal: Any,
+                     start: dt.date, end: dt.date, problems: list[dict[str, Any]]) -> PayLine:
+    own = plan.scope == PayPlan.Scope.OWN_ORDERS
+    if own:
+        shop_ids: list[int] = []
+        sales = by_salesperson.get(member.id) or selectors.Sales()
+    else:
+        shop_ids = selectors.scope_shop_ids(plan, member, shops)
+        sales = selectors.sales_for_shops(by_shop, shop_ids)
     tier_list = tiers.parse_tiers(plan.tiers, plan.basis)
     target = goal.target if goal is not None else plan.monthly_target
     evidence: dict[str, Any] = {
-        "from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(),
+        "from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(), "scope": plan.scope,
+        "salesperson_id": member.id if own else None,
         "shop_ids": shop_ids, "shops": [shops[i].name for i in shop_ids], "orders": sales.orders,
         "paid": str(sales.paid), "refunds": str(sales.refunds), "net_sales": str(sales.net),
         "basis": plan.basis, "target": str(target) if target is not None else None,
@@ -354,5 +375,6 @@ def _commission_line(plan: PayPlan, member: Member, statement: PayStatement, sho
         evidence["completion"] = str(tiers.completion_ratio(sales.net, target)) if target else None
         evidence["sections"] = [{"from": str(tiers.money(s.start)), "to": str(tiers.money(s.end)),
                                  "rate": str(s.rate), "amount": str(s.amount)} for s in sections]
-    return PayLine(kind=PayLine.Kind.COMMISSION, label=_("Commission on net sales"), amount=statement.commission,
+    label = _("Commission on net sales of own orders") if own else _("Commission on net sales")
+    return PayLine(kind=PayLine.Kind.COMMISSION, label=label, amount=statement.commission,
                    evidence=evidence)

@@ -56,22 +56,13 @@ def home(request: HttpRequest) -> HttpResponse:
         progress = _with_progress(team)
         context.update(
             team_goals=progress,
-            behind=[(g, p) for g, p in progress if g.state == Goal.State.AGREED and p.ratio < _elapsed(g, today)],
+            behind=[(g, p) for g, p in progress if goals.is_behind(g, p, today)],
             overdue=people.overdue_one_on_ones(viewer)[:20],
             open_items=list(MeetingItem.objects.filter(meeting__organization_id=viewer.organization_id)
                             .exclude(state=MeetingItem.State.CLOSED).select_related("owner", "meeting")
                             .order_by("due", "id")[:20]),
         )
     return render(request, "performance/home.html", context)
-
-
-def _elapsed(goal: Goal, today: Any) -> Any:
-    """Share of the goal's period that has passed (%): a goal below it is behind."""
-    from decimal import Decimal
-
-    days = (goal.period_end - goal.period_start).days + 1
-    passed = max(0, min(days, (today - goal.period_start).days + 1))
-    return Decimal(passed * 100) / Decimal(days)
 
 
 @member_required

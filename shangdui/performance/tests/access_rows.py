@@ -114,7 +114,7 @@ NEW_PLAN = {"name": "客服底薪", "kind": "base", "position": "客服专员", 
 API: dict[tuple[str, str], tuple[Url, dict[str, Any] | None, dict[str, int]]] = {
     ("GET", "/api/pay-runs"): (lambda w: "/api/pay-runs", None, expect(401, 403, 403, 403, 200, 200, 200)),
     ("POST", "/api/pay-runs"): (lambda w: "/api/pay-runs", {"period": "2026-09-15"},
-                                expect(401, 403, 403, 403, 201, 201, 201)),
+                                expect(401, 403, 403, 403, 202, 202, 202)),
     ("GET", "/api/pay-runs/{run_id}"): (lambda w: f"/api/pay-runs/{_run(w).pk}", None,
                                         expect(401, 404, 404, 404, 200, 200, 404)),
     ("GET", "/api/pay-runs/{run_id}/statements"): (lambda w: f"/api/pay-runs/{_run(w).pk}/statements", None,

@@ -57,3 +57,48 @@ def test_twenty_simultaneous_pay_runs_give_one_settlement(world: Any) -> None:
     # No doubled lines: exactly one commission line for Alice.
     assert PayLine.objects.filter(statement__pay_run=run, statement__member=world.member,
                                   kind=PayLine.Kind.COMMISSION).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_pay_run_jobs_at_once_give_one_settlement(world: Any) -> None:
+    """The web and API path: each click is a job; twenty jobs run by twenty workers at once (even
+    queued around the one-job-per-month check) still settle the month once, with one total."""
+    from shangdui.core.jobs import job_run
+    from shangdui.core.models import Job
+    from shangdui.performance.jobs import PAYRUN_KIND
+
+    commission_plan(world, world.member)
+    base_plans_for_everyone(world)
+    for index in range(12):
+        make_order(world.shop, f"J{index}", f"{2000 + index * 111}.11")
+    # Queued rows, not dispatched: here (eager Celery, autocommit) a dispatch would run each at once.
+    jobs = [Job.objects.create(organization=world.org, kind=PAYRUN_KIND, created_by=world.finance.user,
+                               params={"period": PERIOD.isoformat(), "member_id": world.finance.id})
+            for _ in range(RUNS)]
+    barrier = threading.Barrier(RUNS)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(job_id: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(job_run(job_id))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(job.pk,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert outcomes == ["done"] * RUNS
+    run = PayRun.objects.get(organization=world.org, period=PERIOD)
+    results = {(j.result["pay_run_id"], j.result["total"], j.result["statements"])
+               for j in Job.objects.filter(kind=PAYRUN_KIND)}
+    assert results == {(run.pk, str(run.total), run.statement_count)}
+    assert PayStatement.objects.filter(pay_run=run).count() == run.statement_count
+    assert PayLine.objects.filter(statement__pay_run=run, statement__member=world.member,
+                                  kind=PayLine.Kind.COMMISSION).count() == 1

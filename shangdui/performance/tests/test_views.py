@@ -37,12 +37,18 @@ def test_statement_page_lists_the_orders_behind_the_commission(world: Any, login
     assert login(world.member).get(f"/performance/pay/statements/{statement.pk}/").status_code == 200
 
 
-def test_pay_run_flow_through_the_pages(world: Any, login: Any) -> None:
+def test_pay_run_flow_through_the_pages(world: Any, login: Any, django_capture_on_commit_callbacks: Any) -> None:
     base_plans_for_everyone(world)
     client = login(world.finance)
-    response = client.post("/performance/pay/runs/", {"period": "2026-10"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/performance/pay/runs/", {"period": "2026-10"})
+    # The run is a background job; the pay page shows it with a link to the computed month.
+    assert response.status_code == 302 and response["Location"].endswith("/performance/pay/")
+    job = Job.objects.get(kind="performance.payrun")
     run = PayRun.objects.get(organization=world.org, period=PERIOD)
-    assert response.status_code == 302 and response["Location"].endswith(f"/pay/runs/{run.pk}/")
+    assert job.status == Job.Status.DONE and job.result["pay_run_id"] == run.pk
+    body = client.get("/performance/pay/").content.decode()
+    assert 'data-testid="payrun-job"' in body and f"/performance/pay/runs/{run.pk}/" in body
     client.post(f"/performance/pay/runs/{run.pk}/", {"action": "reviewed"})
     client.post(f"/performance/pay/runs/{run.pk}/", {"action": "approved"})  # finance may not approve
     assert PayRun.objects.get(pk=run.pk).status == "reviewed"
@@ -52,6 +58,33 @@ def test_pay_run_flow_through_the_pages(world: Any, login: Any) -> None:
     assert PayRun.objects.get(pk=run.pk).status == "locked"
     response = client.post("/performance/pay/runs/", {"period": "2026-10"}, follow=True)
     assert "已锁定" in response.content.decode()
+    assert Job.objects.filter(kind="performance.payrun").count() == 1  # refused before any job is queued
+
+
+def test_pay_run_job_failure_shows_the_reason(world: Any, login: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """A month locked between the click and the worker: the job fails with the reason on the pay page."""
+    from shangdui.performance.jobs import payrun_enqueue
+
+    base_plans_for_everyone(world)
+    run = services.payrun_run(actor=world.finance, organization=world.org, period=PERIOD)
+    job = payrun_enqueue(actor=world.finance, organization=world.org, period=PERIOD)  # not dispatched: no commit
+    for step, actor in (("reviewed", world.finance), ("approved", world.director), ("locked", world.finance)):
+        services.payrun_advance(actor=actor, pay_run=run, to=step)
+    from shangdui.core.jobs import job_run
+
+    assert job_run(job.pk) == "failed"
+    job.refresh_from_db()
+    assert "已锁定" in job.error
+    body = login(world.finance).get("/performance/pay/").content.decode()
+    assert 'data-testid="payrun-job-error"' in body and "已锁定" in body
+
+
+def test_two_clicks_queue_one_pay_run_job(world: Any) -> None:
+    from shangdui.performance.jobs import payrun_enqueue
+
+    first = payrun_enqueue(actor=world.finance, organization=world.org, period=PERIOD)
+    again = payrun_enqueue(actor=world.director, organization=world.org, period=PERIOD.replace(day=20))
+    assert first.pk == again.pk and Job.objects.filter(kind="performance.payrun").count() == 1
 
 
 def test_export_escapes_formulas_and_has_cent_totals(world: Any, login: Any,
@@ -72,14 +105,23 @@ def test_export_escapes_formulas_and_has_cent_totals(world: Any, login: Any,
     assert Job.objects.get(kind="performance.export_payrun").status == Job.Status.DONE
 
 
-def test_api_run_is_idempotent_and_locked_month_is_refused(world: Any, login: Any) -> None:
+def test_api_run_is_idempotent_and_locked_month_is_refused(world: Any, login: Any,
+                                                          django_capture_on_commit_callbacks: Any) -> None:
     base_plans_for_everyone(world)
     client = login(world.director)
-    first = client.post("/api/pay-runs", {"period": "2026-10-09"}, content_type="application/json").json()
-    again = client.post("/api/pay-runs", {"period": "2026-10-20"}, content_type="application/json").json()
-    assert first["id"] == again["id"] and first["total"] == again["total"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/pay-runs", {"period": "2026-10-09"}, content_type="application/json")
+    assert response.status_code == 202 and response.json()["kind"] == "performance.payrun"
+    first = client.get(f"/api/jobs/{response.json()['id']}").json()
+    assert first["status"] == "done"
+    with django_capture_on_commit_callbacks(execute=True):
+        again_id = client.post("/api/pay-runs", {"period": "2026-10-20"}, content_type="application/json").json()["id"]
+    again = client.get(f"/api/jobs/{again_id}").json()
+    assert first["result"]["pay_run_id"] == again["result"]["pay_run_id"]
+    assert first["result"]["total"] == again["result"]["total"]
+    assert PayRun.objects.filter(organization=world.org).count() == 1
     for step in ("reviewed", "approved", "locked"):
-        assert client.post(f"/api/pay-runs/{first['id']}/advance", {"to": step},
+        assert client.post(f"/api/pay-runs/{first['result']['pay_run_id']}/advance", {"to": step},
                            content_type="application/json").status_code == 200
     response = client.post("/api/pay-runs", {"period": "2026-10-01"}, content_type="application/json")
     assert response.status_code == 422 and "已锁定" in response.json()["message"]
