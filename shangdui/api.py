@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from shangdui.coaching.api import router as coaching_router
 from shangdui.conversations.api import router as conversations_router
 from shangdui.core.api import router as core_router
 from shangdui.core.api_auth import SessionMemberAuth, TokenMemberAuth
@@ -61,3 +62,4 @@ api.add_router("/", work_router)
 api.add_router("/", shop_router)
 api.add_router("/", performance_router)
 api.add_router("/", conversations_router)
+api.add_router("/", coaching_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shangdui.work",
     "shangdui.conversations",
     "shangdui.performance",
+    "shangdui.coaching",
 ]
 
 MIDDLEWARE = [

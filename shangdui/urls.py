@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", include("shangdui.org.urls")),
     path("shops/", include("shangdui.shop.urls")),
     path("conversations/", include("shangdui.conversations.urls")),
+    path("coaching/", include("shangdui.coaching.urls")),
     path("performance/", include("shangdui.performance.urls")),
     path("work/", include("shangdui.work.urls")),
     path("", include("shangdui.core.urls")),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from shangdui.conversations.access import visible_conversations
 from shangdui.conversations.models import Appeal, Conversation, RuleHit, Segment
+from shangdui.conversations.outcomes import ZERO, sales_by_member
 from shangdui.conversations.trends import coaching, customer_trends
 from shangdui.org.models import Member
 
@@ -37,9 +40,16 @@ def review_queue(viewer: Member, *, limit: int = 100) -> dict[str, Any]:
     return {"unreviewed": list(unreviewed), "appeals": list(appeals)}
 
 
-def scorecard(viewer: Member) -> dict[str, Any]:
-    """Per member: conversations, average score %, pass rate per rule, talk ratio; the team's top quartile."""
+SCORECARD_PERIODS = (30, 90, 365)
+
+
+def scorecard(viewer: Member, *, by: str = "score", days: int | None = None) -> dict[str, Any]:
+    """Per member: conversations, average score %, pass rate per rule, talk ratio; the team's top quartile
+    by score or, where conversations link to orders, by sales outcome (``outcomes.py``), over the
+    last ``days`` (all time when None). Coaching advice compares each member with that group."""
     done = visible_conversations(viewer).filter(status=Conversation.Status.DONE, max_score__gt=0)
+    if days:
+        done = done.filter(occurred_at__gte=timezone.now() - dt.timedelta(days=days))
     rows: list[dict[str, Any]] = []
     per_member = done.values("member_id", "member__name").annotate(
         n=Count("id"), avg_score=Avg("score"), avg_max=Avg("max_score")).order_by("member__name")
@@ -55,6 +65,20 @@ def scorecard(viewer: Member) -> dict[str, Any]:
                      "longest_monologue": _mean(mine, "longest_monologue", 0)})
     ranked = sorted((r["score_percent"] for r in rows if r["score_percent"] is not None), reverse=True)
     top_quartile = ranked[max(0, (len(ranked) + 3) // 4 - 1)] if ranked else None
+    sales = sales_by_member(done, viewer.organization_id)
+    for row in rows:
+        row["sales"] = sales["members"].get(row["member_id"], ZERO)
+        row["orders"] = sales["orders"].get(row["member_id"], 0)
+    by_sales = sales["linked"] > 0
+    top_sales = None
+    if by_sales:
+        ranked_sales = sorted((r["sales"] for r in rows), reverse=True)
+        top_sales = ranked_sales[max(0, (len(ranked_sales) + 3) // 4 - 1)]
+        by_sales = top_sales > ZERO  # nobody sold anything: there is no top group to learn from
+    by = "sales" if by == "sales" and by_sales else "score"
+    key, threshold = ("sales", top_sales) if by == "sales" else ("score_percent", top_quartile)
+    for row in rows:
+        row["in_top"] = threshold is not None and row[key] is not None and row[key] >= threshold
     rules: dict[str, dict[str, Any]] = {}
     for hit in RuleHit.objects.filter(conversation__in=done).values("rule_id", "name", "passed", "decision"):
         entry = rules.setdefault(hit["rule_id"], {"name": hit["name"], "passed": 0, "total": 0})
@@ -63,10 +87,12 @@ def scorecard(viewer: Member) -> dict[str, Any]:
         entry["total"] += 1
     for entry in rules.values():
         entry["rate"] = round(100 * entry["passed"] / entry["total"]) if entry["total"] else None
-    advice = coaching(rows, top_quartile)
+    advice = coaching(rows, threshold, key)
     for member_row in rows:
         member_row["advice"] = advice.get(member_row["member_id"], [])
-    return {"rows": rows, "top_quartile": top_quartile, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0),
+    return {"rows": rows, "top_quartile": top_quartile, "by": by, "sales_available": by_sales,
+            "top_quartile_sales": top_sales, "linked": sales["linked"], "with_order_no": sales["with_number"],
+            "days": days, "periods": SCORECARD_PERIODS, "rules": sorted(rules.values(), key=lambda e: e["rate"] or 0),
             # Trends need no scheme: every analysed conversation counts, scored or not.
             "trends": _trends(viewer, visible_conversations(viewer).filter(status=Conversation.Status.DONE))}
 

@@ -112,29 +112,30 @@ def _advice(key: str, mine: float, top: float) -> str:
         "mine": round(mine), "top": round(top)}
 
 
-def coaching(rows: Sequence[dict[str, Any]], top_quartile: int | None) -> dict[int, list[str]]:
+def coaching(rows: Sequence[dict[str, Any]], top_quartile: Any, key: str = "score_percent") -> dict[int, list[str]]:
     """Advice per member id for members below the top quartile, metric by metric, against the average
-    of the top-quartile members (the benchmark a member can actually reach)."""
+    of the top-quartile members (the benchmark a member can actually reach). ``key`` ranks the
+    members: ``score_percent``, or ``sales`` (net sales of linked orders, see ``outcomes.py``)."""
     if top_quartile is None:
         return {}
-    top = [r for r in rows if r["score_percent"] is not None and r["score_percent"] >= top_quartile]
+    top = [r for r in rows if r[key] is not None and r[key] >= top_quartile]
     bench: dict[str, float] = {}
-    for key, _higher, _margin in COACHED:
-        values = [r[key] for r in top if r.get(key) is not None]
+    for metric, _higher, _margin in COACHED:
+        values = [r[metric] for r in top if r.get(metric) is not None]
         if values:
-            bench[key] = sum(values) / len(values)
+            bench[metric] = sum(values) / len(values)
     advice: dict[int, list[str]] = {}
     for row in rows:
-        if row["score_percent"] is None or row["score_percent"] >= top_quartile:
+        if row[key] is None or row[key] >= top_quartile:
             continue
         items = []
-        for key, higher_is_better, margin in COACHED:
-            mine = row.get(key)
-            if mine is None or key not in bench:
+        for metric, higher_is_better, margin in COACHED:
+            mine = row.get(metric)
+            if mine is None or metric not in bench:
                 continue
-            gap = (bench[key] - mine) if higher_is_better else (mine - bench[key])
+            gap = (bench[metric] - mine) if higher_is_better else (mine - bench[metric])
             if gap > margin:
-                items.append(_advice(key, mine, bench[key]))
+                items.append(_advice(metric, mine, bench[metric]))
         if items:
             advice[row["member_id"]] = items
     return advice

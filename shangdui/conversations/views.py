@@ -311,4 +311,8 @@ def scheme_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def scorecard(request: HttpRequest) -> HttpResponse:
-    return render(request, "conversations/scorecard.html", {"card": selectors.scorecard(_viewer(request))})
+    """?by=score|sales (the top quartile by score, or by the sales outcome of linked orders); ?days=30|90|365."""
+    days = request.GET.get("days", "")
+    card = selectors.scorecard(_viewer(request), by=request.GET.get("by", "score"),
+                               days=int(days) if days.isdigit() and int(days) in selectors.SCORECARD_PERIODS else None)
+    return render(request, "conversations/scorecard.html", {"card": card})

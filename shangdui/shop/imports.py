@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
+import pickle
+import stat
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +44,8 @@ from shangdui.shop.importers.staging import LINE_COLUMNS, ORDER_COLUMNS, RowForm
 from shangdui.shop.models import ImportBatch, Order, OrderLine, Shop
 
 BATCH_ROWS = 5000
+# Files from this size on are parsed in a second process (``_stage_in_child``).
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED_ERRORS = 1000
 
 ProgressFn = Callable[[int, int, str], None]
@@ -103,8 +113,9 @@ class _Stage:
         return RowFormatter(shop_id=shop_id, today=today, tz=timezone.get_current_timezone(),
                             postgres=self.postgres, order_limits=_ORDER_LIMITS, line_limits=_LINE_LIMITS)
 
-    def write(self, orders: list[Any], lines: list[Any]) -> None:
-        """Stage rows made by ``formatter()``: COPY text lines on PostgreSQL, tuples on SQLite."""
+    def write(self, orders: list[Any] | bytes, lines: list[Any] | bytes) -> None:
+        """Stage rows made by ``formatter()``: COPY text lines (or one block of them) on PostgreSQL,
+        tuples on SQLite."""
         if self.postgres:
             with connection.cursor() as cursor:
                 raw = cursor.cursor
@@ -112,13 +123,14 @@ class _Stage:
                                              (STAGE_LINES, LINE_COLUMNS, lines)):
                     names = ", ".join(name for name, _ in columns)
                     with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        copy.write("".join(rows).encode())
+                        copy.write(rows if isinstance(rows, bytes) else "".join(rows).encode())
             return
         # One short write transaction per batch on the temp database; the main tables stay unlocked.
         with transaction.atomic(), connection.cursor() as cursor:
             for table, columns, rows in ((STAGE_ORDERS, ORDER_COLUMNS, orders), (STAGE_LINES, LINE_COLUMNS, lines)):
                 marks = ", ".join(["%s"] * len(columns))
                 names = ", ".join(name for name, _ in columns)
+                assert isinstance(rows, list)  # bytes only come as PostgreSQL COPY blocks
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
     def merge(self, *, organization_id: int, shop_id: int, platform: str, batch_id: int) -> tuple[int, int, int]:
@@ -205,7 +217,11 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
         orders: list[Any] = []
         lines: list[Any] = []
         checked = False
-        for item in iter_orders(source, platform, info=info):
+        parallel = _child_source(source)
+        if parallel is not None:  # a big file: parsed in a second process while this one stages it
+            error_count = _stage_in_child(parallel, stage=stage, shop=shop, platform=platform, today=today, info=info,
+                                          figures=figures, errors=errors, max_errors=max_errors, progress=progress)
+        for item in [] if parallel is not None else iter_orders(source, platform, info=info):
             if not checked:
                 _check_platform(shop, info.platform)
                 checked = True
@@ -243,6 +259,87 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
         return result
     finally:
         stage.drop()
+
+
+def _child_source(source: str | Path | IO[bytes]) -> dict[str, Any] | None:
+    """How a parser process can read ``source`` (a path, or an inherited descriptor of a regular
+    file), or ``None`` to parse in this process: small files (the start-up costs more than it
+    saves) and in-memory uploads."""
+    if isinstance(source, str | os.PathLike):
+        try:
+            size = os.path.getsize(source)
+        except OSError:
+            return None  # the in-process reader reports it in Chinese
+        return {"path": os.fspath(source), "size": size} if size >= PARALLEL_MIN_BYTES else None
+    try:
+        fd = source.fileno()
+        status = os.fstat(fd)
+        offset = source.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size < PARALLEL_MIN_BYTES:
+        return None
+    return {"fd": fd, "offset": offset, "size": status.st_size}
+
+
+def _stage_in_child(file_spec: dict[str, Any], *, stage: _Stage, shop: Shop, platform: str, today: dt.date,
+                    info: FileInfo, figures: Figures, errors: list[dict[str, Any]], max_errors: int | None,
+                    progress: ProgressFn | None) -> int:
+    """Parse the file in a second process (``importers.pipe``) and stage its rows as they come, so
+    parsing and the database work at the same time. Fills ``info``, ``figures`` and ``errors`` like
+    the in-process loop; returns the number of bad rows."""
+    spec = {**file_spec, "platform": platform, "shop_id": shop.id, "today": today.isoformat(),
+            "tz": timezone.get_current_timezone_name(), "postgres": stage.postgres,
+            "order_limits": _ORDER_LIMITS, "line_limits": _LINE_LIMITS, "batch_rows": BATCH_ROWS,
+            "max_errors": max_errors}
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    error_count = staged = 0
+    checked = False
+    with tempfile.TemporaryFile() as stderr:
+        command = [sys.executable, "-m", "shangdui.shop.importers.pipe", json.dumps(spec)]
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env,  # noqa: S603
+                                 pass_fds=(file_spec["fd"],) if "fd" in file_spec else ())
+        assert child.stdout is not None
+        try:
+            while True:
+                try:
+                    message = pickle.load(child.stdout)  # noqa: S301 - our own child process
+                except EOFError:
+                    code = child.wait()
+                    stderr.seek(0)
+                    raise RuntimeError(f"order parser process exited with {code} before the end of the file: "
+                                       f"{stderr.read()[-2000:].decode(errors='replace')}") from None
+                if message[0] == "rows":
+                    _, orders, lines, new_errors, count, bytes_read, found = message
+                    if not checked and found:
+                        _check_platform(shop, found)
+                        checked = True
+                    error_count += count
+                    errors.extend({"row": row, "message": text} for row, text in new_errors)
+                    if orders:
+                        stage.write(orders, lines)
+                        staged += orders.count(b"\n") if isinstance(orders, bytes) else len(orders)
+                        if progress is not None:
+                            progress(bytes_read, file_spec["size"] or 1, f"{staged} 单")
+                elif message[0] == "done":
+                    for name, value in message[1].items():
+                        setattr(info, name, value)
+                    if progress is not None:
+                        progress(info.bytes_read, info.size or 1, f"{staged} 单")
+                    orders_count, paid, gmv, refunds = message[2]
+                    figures.orders, figures.paid_orders = orders_count, paid
+                    figures.paid_gmv, figures.refunds = Decimal(gmv), Decimal(refunds)
+                    return error_count
+                elif message[0] == "fail":
+                    raise ImportFileError(message[1])
+                else:
+                    raise RuntimeError(f"order parser process failed: {message[1]}")
+        finally:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+            child.stdout.close()
 
 
 def _check_platform(shop: Shop, platform: str) -> None:

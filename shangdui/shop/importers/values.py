@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
+# Amounts are stored as numeric(14, 2): a larger one is a bad cell, not a failed import.
+MAX_AMOUNT = Decimal("1000000000000")
 _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
 
 # Platforms write "no value" in many ways; all of them mean empty.
@@ -77,7 +79,7 @@ def parse_amount(value: object) -> Decimal:
     if type(value) is str and value and value[0] in "0123456789":
         try:  # fast path for the plain "123.45" every platform writes
             amount = Decimal(value)
-            if amount.is_finite():
+            if amount.is_finite() and abs(amount) < MAX_AMOUNT:
                 return amount.quantize(CENT, ROUND_HALF_UP)
         except InvalidOperation:
             pass
@@ -96,6 +98,8 @@ def parse_amount(value: object) -> Decimal:
         raise ValueError(f"“{cell_text(value)[:30]}”不是有效的金额") from None
     if not amount.is_finite():
         raise ValueError(f"“{cell_text(value)[:30]}”不是有效的金额")
+    if abs(amount) >= MAX_AMOUNT:  # also keeps quantize() within the context's precision
+        raise ValueError(f"“{cell_text(value)[:30]}”金额过大（不能超过 {MAX_AMOUNT:,.0f} 元）")
     return amount.quantize(CENT, ROUND_HALF_UP)
 
 
