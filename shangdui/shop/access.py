@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from shangdui.org.access import refuse
 from shangdui.org.models import Member
-from shangdui.shop.models import FollowUp, ShippingBatch, Shop
+from shangdui.shop.models import FollowUp, Order, ShippingBatch, Shop
 from shangdui.shop.selectors import shops_visible
 
 
@@ -68,3 +68,24 @@ def get_followup_for_user(viewer: Member, pk: object, *, request: HttpRequest | 
         return followups_queue(viewer).get(pk=int(str(pk)))
     except (FollowUp.DoesNotExist, ValueError):
         raise refuse(viewer, what="follow-up", object_id=pk, request=request) from None
+
+
+def can_manage_shops(viewer: Member) -> bool:
+    """Shop settings (sender, column mapping) and a new shop: the director and managers."""
+    return viewer.role in (Member.Role.DIRECTOR, Member.Role.MANAGER)
+
+
+def get_shop_manageable_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> Shop:
+    shop = get_shop_for_user(viewer, pk, request=request)
+    if not can_manage_shops(viewer):
+        raise refuse(viewer, what="shop settings", object_id=pk, request=request)
+    return shop
+
+
+def get_order_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> Order:
+    """An order of a shop the viewer sees, else 404."""
+    try:
+        return Order.objects.select_related("shop", "salesperson").get(
+            pk=int(str(pk)), organization_id=viewer.organization_id, shop__in=shops_visible(viewer))
+    except (Order.DoesNotExist, ValueError):
+        raise refuse(viewer, what="order", object_id=pk, request=request) from None

@@ -85,3 +85,12 @@ def followup_done(*, actor: Member, follow_up: FollowUp, note: str = "") -> Foll
     if not updated:
         raise ValidationError(_("This follow-up is already done."))
     return follow_up
+
+
+def followups_for_day(member: Member, day: dt.date, *, limit: int = 50) -> list[FollowUp]:
+    """The member's open follow-ups due by the end of ``day`` (China time), oldest due first: what
+    "my day" (我的日程) shows. Unassigned ones stay in the customer-service queue only."""
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    return list(FollowUp.objects.filter(organization_id=member.organization_id, assignee=member,
+                                        status=FollowUp.Status.OPEN, due_at__lt=end)
+                .select_related("order", "order__shop").order_by("due_at", "id")[:limit])

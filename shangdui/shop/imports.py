@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from shangdui.org.models import Organization
 from shangdui.shop import summaries
+from shangdui.shop.attribution import SalespersonCollector
 from shangdui.shop.importers import (
     PLATFORM_LABELS,
     Figures,
@@ -40,6 +41,7 @@ from shangdui.shop.importers import (
     RowError,
     iter_orders,
 )
+from shangdui.shop.importers.mapping import import_options
 from shangdui.shop.importers.staging import LINE_COLUMNS, ORDER_COLUMNS, RowFormatter
 from shangdui.shop.models import ImportBatch, Order, OrderLine, Shop
 
@@ -205,6 +207,8 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
     """
     if shop.organization_id != organization.id:
         raise ValueError("shop of another organization")
+    mapping = _mapping_for(shop, platform)
+    salespeople = SalespersonCollector() if mapping and "salesperson" in mapping["columns"] else None
     info = FileInfo()
     figures = Figures()
     errors: list[dict[str, Any]] = []
@@ -217,11 +221,11 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
         orders: list[Any] = []
         lines: list[Any] = []
         checked = False
-        parallel = _child_source(source)
+        parallel = _child_source(source) if mapping is None else None
         if parallel is not None:  # a big file: parsed in a second process while this one stages it
             error_count = _stage_in_child(parallel, stage=stage, shop=shop, platform=platform, today=today, info=info,
                                           figures=figures, errors=errors, max_errors=max_errors, progress=progress)
-        for item in [] if parallel is not None else iter_orders(source, platform, info=info):
+        for item in [] if parallel is not None else iter_orders(source, platform, mapping, info=info):
             if not checked:
                 _check_platform(shop, info.platform)
                 checked = True
@@ -231,6 +235,8 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
                     errors.append({"row": item.row, "message": item.message})
                 continue
             figures.add(item)
+            if salespeople is not None:
+                salespeople.add(item)
             order, order_lines = rows_of(item)
             orders.append(order)
             lines.extend(order_lines)
@@ -254,11 +260,23 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
             if start is not None and end is not None:
                 summaries.refresh(shop_ids=stage.shop_ids, start=start, end=end)
             result = _result(file_name, info.platform, rows, figures, counts, errors, error_count)
+            if salespeople is not None:
+                result["salesperson"] = salespeople.apply(organization_id=organization.id, platform=info.platform)
             batch.result = {k: v for k, v in result.items() if k != "errors"}
             batch.save(update_fields=["result"])
         return result
     finally:
         stage.drop()
+
+
+def _mapping_for(shop: Shop, platform: str) -> dict[str, Any] | None:
+    """A generic-platform shop reads its files with its saved column mapping (unless a platform
+    layout is named explicitly)."""
+    if shop.platform == Shop.Platform.OTHER and platform in ("auto", "other", ""):
+        return import_options(shop.column_mapping, shop_name=shop.name)
+    if platform == "other":
+        raise ImportFileError(f"店铺“{shop.name}”不是“其他平台”店铺，不能按列映射导入。")
+    return None
 
 
 def _child_source(source: str | Path | IO[bytes]) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""Background jobs of the shop app: importing order exports."""
+"""Background jobs of the shop app: importing order and review exports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from shangdui.core.models import Job
 from shangdui.shop.importers import ImportFileError
 from shangdui.shop.imports import orders_import
 from shangdui.shop.models import Shop
+from shangdui.shop.reviews import reviews_import
 
 
 @job_handler("shop.import_orders")
@@ -27,5 +28,22 @@ def import_orders(job: Job, progress: Progress) -> dict[str, Any]:
             return orders_import(organization=job.organization, shop=shop, source=source,
                                  file_name=job.params.get("file_name", ""),
                                  platform=job.params.get("platform", "auto"), job=job, progress=progress)
+    except ImportFileError as exc:
+        raise PermanentJobError(exc.message) from exc
+
+
+@job_handler("shop.import_reviews")
+def import_reviews(job: Job, progress: Progress) -> dict[str, Any]:
+    """Import an uploaded review export into the shop in ``params["shop_id"]``. Reviews are upserts
+    (shop + review id, or shop + order number + product), so a rerun changes nothing twice."""
+    if not job.input_file:
+        raise PermanentJobError(_("The uploaded file is missing."))
+    shop = Shop.objects.filter(organization=job.organization, pk=job.params.get("shop_id")).first()
+    if shop is None:
+        raise PermanentJobError(_("The shop no longer exists."))
+    try:
+        with job.input_file.open("rb") as source:
+            return reviews_import(organization=job.organization, shop=shop, source=source,
+                                  file_name=job.params.get("file_name", ""), progress=progress)
     except ImportFileError as exc:
         raise PermanentJobError(exc.message) from exc

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -92,9 +92,10 @@ def sheet_rows(batch: ShippingBatch, sender: dict[str, str]) -> Iterator[dict[st
         parts = split_address(order.receiver_address)
         items, count = _items(order)
         weight = waybill.weight_kg if waybill.weight_kg is not None else DEFAULT_ITEM_KG * count
+        shop_sender = _shop_sender(order.shop, sender)
         yield {
-            "order_id": order.order_id, "sender_name": sender.get("name", ""),
-            "sender_phone": sender.get("phone", ""), "sender_address": sender.get("address", ""),
+            "order_id": order.order_id, "sender_name": shop_sender.get("name", ""),
+            "sender_phone": shop_sender.get("phone", ""), "sender_address": shop_sender.get("address", ""),
             "receiver_name": order.receiver_name, "receiver_phone": order.receiver_phone,
             "province": order.province or parts.province, "city": order.city or parts.city,
             "district": order.district or parts.district, "street": parts.street or order.receiver_address,
@@ -182,7 +183,23 @@ def labels_pdf(batch: ShippingBatch, *, sender: dict[str, str]) -> bytes:
 
 
 def sender_for(organization_name: str) -> dict[str, str]:
+    """The fallback sender (寄件人) of a batch: the organization's name, no phone or address. Each
+    order's shop overrides it with its own sender fields where they are filled in."""
     return {"name": organization_name, "phone": "", "address": ""}
+
+
+def _shop_sender(shop: Shop, fallback: dict[str, str]) -> dict[str, str]:
+    if not (shop.sender_name or shop.sender_phone or shop.sender_address):
+        return fallback
+    return {"name": shop.sender_name or fallback.get("name", ""), "phone": shop.sender_phone,
+            "address": shop.sender_address}
+
+
+def shops_missing_sender(batch: ShippingBatch) -> list[Shop]:
+    """The batch's shops whose sender phone or address is not filled in: carriers refuse such sheets."""
+    shop_ids = batch.waybills.values_list("order__shop_id", flat=True).distinct()
+    return list(Shop.objects.filter(pk__in=shop_ids).filter(Q(sender_phone="") | Q(sender_address=""))
+                .order_by("name"))
 
 
 @transaction.atomic

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
 
-from shangdui.org.models import Department, Organization
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from shangdui.core.audit import audit, diff
+from shangdui.core.models import AuditLog
+from shangdui.org.models import Department, Member, Organization
 from shangdui.shop.models import Shop
 
 DEMO_SHOPS = [
@@ -34,4 +41,39 @@ def shop_get_or_create(*, organization: Organization, name: str, platform: str) 
     """The shop called ``name`` (created on ``platform`` with no responsible department if missing)."""
     shop, _created = Shop.objects.get_or_create(organization=organization, name=name,
                                                 defaults={"platform": platform})
+    return shop
+
+
+@transaction.atomic
+def shop_save(*, actor: Member, shop: Shop, fields: dict[str, Any], request: HttpRequest | None = None) -> Shop:
+    """Create (``shop.pk`` unset) or change a shop of the actor's organization; audited."""
+    if shop.pk is not None and shop.organization_id != actor.organization_id:
+        raise ValidationError(_("Not found."))
+    department = fields.get("department")
+    if department is not None and department.organization_id != actor.organization_id:
+        raise ValidationError(_("The department is not part of this organization."))
+    creating = shop.pk is None
+    changes = {} if creating else diff(shop, fields)
+    shop.organization_id = actor.organization_id
+    for name, value in fields.items():
+        setattr(shop, name, value)
+    shop.save()
+    audit(action=AuditLog.Action.CREATE if creating else AuditLog.Action.UPDATE, organization=actor.organization,
+          actor=actor.user, target=shop, changes=changes, request=request)
+    return shop
+
+
+@transaction.atomic
+def shop_mapping_save(*, actor: Member, shop: Shop, mapping: dict[str, Any],
+                      request: HttpRequest | None = None) -> Shop:
+    """Save a checked column mapping (``importers.mapping.clean_mapping``) on a generic-platform shop."""
+    if shop.organization_id != actor.organization_id:
+        raise ValidationError(_("Not found."))
+    if shop.platform != Shop.Platform.OTHER:
+        raise ValidationError(_("Only a shop on another platform (其他平台) uses a column mapping."))
+    before = shop.column_mapping.get("columns", {}) if shop.column_mapping else {}
+    Shop.objects.filter(pk=shop.pk).update(column_mapping=mapping)
+    shop.column_mapping = mapping
+    audit(action=AuditLog.Action.UPDATE, organization=actor.organization, actor=actor.user, target=shop,
+          changes={"column_mapping": [before, mapping.get("columns", {})]}, request=request)
     return shop

@@ -26,7 +26,8 @@ def shop_list(request: HttpRequest) -> HttpResponse:
     shops = selectors.shops_visible(viewer).select_related("department")
     return render(request, "shop/shop_list.html", {"shops": shops, "can_ship": access.can_ship(viewer),
                                                    "can_follow_up": access.can_follow_up(viewer),
-                                                   "can_import": access.can_import_orders(viewer)})
+                                                   "can_import": access.can_import_orders(viewer),
+                                                   "can_manage": access.can_manage_shops(viewer)})
 
 
 @member_required

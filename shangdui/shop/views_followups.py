@@ -46,4 +46,6 @@ def followup_mark_done(request: HttpRequest, pk: int) -> HttpResponse:
         followup_done(actor=viewer, follow_up=follow_up, note=request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+    if request.POST.get("next") == "my_day":  # done from 我的日程: back there (a name, never a URL)
+        return redirect("work:my_day")
     return redirect("shop:followup_list")

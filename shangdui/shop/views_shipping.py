@@ -52,6 +52,8 @@ def shipping_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access.get_batch_for_user(viewer, pk, request=request)
     return render(request, "shop/shipping_detail.html", {
         "batch": batch, "waybills": logistics.batch_waybills(batch),
+        "missing_sender": logistics.shops_missing_sender(batch),
+        "can_edit_shops": access.can_manage_shops(viewer),
         "packers": logistics.packers_summary(batch),
         "packer_form": PackerForm(organization_id=viewer.organization_id), "tracking_form": TrackingUploadForm(),
     })

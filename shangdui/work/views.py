@@ -21,6 +21,7 @@ from shangdui.core.htmx import is_htmx, render_page
 from shangdui.core.models import Job
 from shangdui.org.access import managed_member_ids, refuse
 from shangdui.org.models import Member
+from shangdui.shop.followups import followups_for_day
 from shangdui.work import access, ics, notes, selectors, services
 from shangdui.work.forms import (
     ActualHoursForm,
@@ -68,6 +69,7 @@ def _my_day_context(request: HttpRequest, member: Member) -> dict[str, Any]:
         "add_form": AdHocItemForm(initial={"date": today}),
         "feed_url": request.build_absolute_uri(reverse("work:calendar_feed", args=[feed.token])) if feed else "",
         "summary": DailySummary.objects.filter(member=member, date=today).first(),
+        "follow_ups": followups_for_day(member, today), "now": timezone.now(),
     }
 
 

@@ -21,7 +21,7 @@ FIELDS = (
     "order_id", "line_id", "status", "after_sale_status", "created_at", "paid_at",
     "paid_amount", "refund_amount", "shipping_fee", "buyer_nick",
     "receiver_name", "receiver_phone", "receiver_address", "province", "city", "district",
-    "product_id", "sku", "title", "spec", "quantity", "price",
+    "product_id", "sku", "title", "spec", "quantity", "price", "salesperson",
 )  # fmt: skip
 
 FIELD_LABELS = {
@@ -31,7 +31,7 @@ FIELD_LABELS = {
     "receiver_phone": "收货人电话",
     "receiver_address": "收货地址", "province": "省", "city": "市", "district": "区县",
     "product_id": "商品ID", "sku": "商家编码", "title": "商品名称", "spec": "商品规格",
-    "quantity": "数量", "price": "单价",
+    "quantity": "数量", "price": "单价", "salesperson": "业务员",
 }  # fmt: skip
 
 _COMMON = {

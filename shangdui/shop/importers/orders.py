@@ -231,7 +231,7 @@ def _apply_refund_rule(record: OrderRecord, layout: Layout) -> None:
 
 _ORDER_TEXT = (
     "status", "after_sale_status", "buyer_nick", "receiver_name", "receiver_phone", "receiver_address",
-    "province", "city", "district",
+    "province", "city", "district", "salesperson",
 )  # fmt: skip
 _LINE_TEXT = ("title", "spec", "after_sale_status")
 _LINE_IDS = ("product_id", "sku", "line_id")

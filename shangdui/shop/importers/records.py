@@ -67,6 +67,7 @@ class OrderRecord:
     city: str = ""
     district: str = ""
     after_sale_status: str = ""
+    salesperson: str = ""  # only from a mapped column (generic platform): a member's name or username
     lines: list[OrderLine] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 

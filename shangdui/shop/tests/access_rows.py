@@ -44,7 +44,27 @@ def _followup(w: Any) -> int:
     return int(follow_up.pk)
 
 
+def _order(w: Any) -> int:
+    from shangdui.shop.models import Order
+
+    _ops_shop(w)
+    _batch(w)
+    return int(Order.objects.get(organization=w.org, order_id="A1").pk)
+
+
+SHOP_MANAGERS = expect(302, 404, 404, 200, 200, 404, 404)
+
 PAGES: dict[str, Any] = {
+    "shop:shop_create": ("get", lambda w: "/shops/new/", {}, expect(302, 404, 404, 200, 200, 404, 200)),
+    "shop:shop_edit": ("get", lambda w: f"/shops/{_ops_shop(w)}/edit/", {}, SHOP_MANAGERS),
+    "shop:shop_mapping": ("get", lambda w: f"/shops/{_ops_shop(w)}/mapping/", {}, SHOP_MANAGERS),
+    "shop:order_detail": ("get", lambda w: f"/shops/orders/{_order(w)}/", {},
+                          expect(302, 200, 200, 200, 200, 200, 404)),
+    "shop:order_salesperson": ("post", lambda w: f"/shops/orders/{_order(w)}/salesperson/", {},
+                               expect(302, 404, 404, 302, 302, 404, 404)),
+    "shop:review_list": ("get", lambda w: "/shops/reviews/", {}, everyone(200)),
+    "shop:review_export": ("post", lambda w: "/shops/reviews/export/", {}, everyone(200)),
+    "shop:review_import": ("get", lambda w: "/shops/reviews/import/", {}, expect(302, 200, 200, 200, 200, 404, 200)),
     "shop:followup_list": ("get", lambda w: "/shops/follow-ups/", {}, expect(302, 200, 200, 200, 200, 404, 200)),
     "shop:followup_generate": ("post", lambda w: "/shops/follow-ups/generate/", {},
                                expect(302, 404, 404, 302, 302, 404, 302)),

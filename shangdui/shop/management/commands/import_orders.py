@@ -1,4 +1,8 @@
-"""``shangdui import-orders --shop NAME [--platform auto|taobao|jd|pdd|douyin] [--json] FILE...``"""
+"""``shangdui import-orders --shop NAME [--platform auto|taobao|jd|pdd|douyin|other] [--json] FILE...``
+
+``other``: a shop on another platform, read with the column mapping saved on the shop's page (an
+existing "other" shop uses it with ``auto`` too).
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shangdui.shop.importers import ImportFileError, detect_platform
 from shangdui.shop.imports import orders_import
 from shangdui.shop.management.commands._common import organization_from_option
+from shangdui.shop.models import Shop
 from shangdui.shop.services import shop_get_or_create
 
 
 class Command(BaseCommand):
-    help = "导入平台订单导出文件（淘宝/天猫、京东、拼多多、抖店）。店铺不存在时自动创建。"
+    help = "导入平台订单导出文件（淘宝/天猫、京东、拼多多、抖店；其他平台按店铺保存的列映射）。店铺不存在时自动创建。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--shop", required=True, help="店铺名称")
-        parser.add_argument("--platform", default="auto", choices=["auto", "taobao", "jd", "pdd", "douyin"])
+        parser.add_argument("--platform", default="auto", choices=["auto", "taobao", "jd", "pdd", "douyin", "other"])
         parser.add_argument("--org", default="", help="组织标识（slug）；只有一个组织时可省略")
         parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
 
@@ -33,8 +38,10 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise ImportFileError(f"文件不存在：{name}")
                 platform = options["platform"]
-                shop = shop_get_or_create(organization=organization, name=options["shop"],
-                                          platform=platform if platform != "auto" else detect_platform(path))
+                shop = Shop.objects.filter(organization=organization, name=options["shop"]).first()
+                if shop is None:
+                    shop = shop_get_or_create(organization=organization, name=options["shop"],
+                                              platform=platform if platform != "auto" else detect_platform(path))
                 result = orders_import(organization=organization, shop=shop, source=path, file_name=name,
                                        platform=platform, max_errors=None)
             except ImportFileError as exc:
