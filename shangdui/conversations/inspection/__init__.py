@@ -4,6 +4,13 @@ from .engine import InspectionResult, Inspector, RuleResult, inspect
 from .scheme import Rule, Scheme, SchemeError, load_scheme, parse_scheme
 
 __all__ = [
-    "InspectionResult", "Inspector", "Rule", "RuleResult", "Scheme", "SchemeError", "inspect", "load_scheme",
+    "InspectionResult",
+    "Inspector",
+    "Rule",
+    "RuleResult",
+    "Scheme",
+    "SchemeError",
+    "inspect",
+    "load_scheme",
     "parse_scheme",
 ]

@@ -6,12 +6,17 @@ found matches ``expect`` (present/absent). The score is the sum of the points of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
+
+import numpy as np
 
 from ..pipeline import metrics
 from ..pipeline.types import Segment
 from ..text import chinese_to_digits
+from .keywords import KeywordRules
 from .matcher import KeywordIndex
 from .scheme import Rule, Scheme
 
@@ -32,48 +37,139 @@ class InspectionResult:
     scheme: str
     score: int
     max_score: int
-    rules: list[RuleResult]
+    rules: Sequence[RuleResult]
 
     def to_dict(self) -> dict:
         return {
-            "scheme": self.scheme, "score": self.score, "max_score": self.max_score,
+            "scheme": self.scheme,
+            "score": self.score,
+            "max_score": self.max_score,
             "rules": [r.to_dict() for r in self.rules],
         }
 
 
+class _RuleResults(Sequence[RuleResult]):
+    """The results of every rule of a scheme for one transcript, in scheme order, built on first
+    use: bulk scoring needs the score of each transcript, not 20,000 result objects for each."""
+
+    def __init__(self, build: Callable[[], list[RuleResult]]) -> None:
+        self._build: Callable[[], list[RuleResult]] | None = build
+        self._items: list[RuleResult] = []
+
+    def _list(self) -> list[RuleResult]:
+        if self._build is not None:
+            self._items, self._build = self._build(), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> RuleResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RuleResult]: ...
+    def __getitem__(self, index: int | slice) -> RuleResult | list[RuleResult]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Inspector:
-    """A compiled scheme: one keyword index for all its keyword and sequence rules."""
+    """A compiled scheme: the keyword rules compiled together (:class:`.keywords.KeywordRules`),
+    one keyword index for the sequence rules, the other rules evaluated one by one."""
 
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
+        self.max_score = scheme.max_score
+        keyword_rules = [r for r in scheme.rules if r.kind == "keyword"]
+        self._keywords = KeywordRules(keyword_rules) if keyword_rules else None
+        self._slot = {id(r): i for i, r in enumerate(keyword_rules)}
         keywords: list[tuple[str, bool]] = []
         self._ids: dict[tuple[str, str], list[int]] = {}
         for rule in scheme.rules:
-            if rule.kind in ("keyword", "sequence"):
+            if rule.kind == "sequence":
                 for word in rule.words():
                     self._ids.setdefault((rule.id, word), []).append(len(keywords))
                     keywords.append((word, rule.pinyin))
         self.index = KeywordIndex(keywords)
 
     def inspect(self, segments: Sequence[Segment], duration: float | None = None) -> InspectionResult:
-        segments = list(segments)
-        if duration is None:
-            duration = max((s.end for s in segments), default=0.0)
-        hits = [self.index.positions(s.text) for s in segments] if self.index.keywords else []
-        results = []
+        result = next(self.inspect_many([(segments, duration)]))
+        result.rules = list(result.rules)
+        return result
+
+    def inspect_many(
+        self,
+        conversations: Iterable[tuple[Sequence[Segment], float | None]],
+        batch_size: int = 64,
+    ) -> Iterator[InspectionResult]:
+        """One result per (segments, duration) in order; keyword rules run a batch at a time.
+
+        The score is computed at once; each result's ``rules`` list is built when first read."""
+        batch: list[tuple[list[Segment], float]] = []
+        for segments, duration in conversations:
+            segs = list(segments)
+            if duration is None:
+                duration = max((s.end for s in segs), default=0.0)
+            batch.append((segs, duration))
+            if len(batch) >= batch_size:
+                yield from self._inspect_batch(batch)
+                batch = []
+        if batch:
+            yield from self._inspect_batch(batch)
+
+    def _inspect_batch(self, batch: list[tuple[list[Segment], float]]) -> Iterator[InspectionResult]:
+        found = self._keywords.evaluate(batch) if self._keywords is not None else None
+        if found is not None:
+            ev_at = np.searchsorted(found.ev_tr, np.arange(len(batch) + 1)).tolist()
+            found_at = np.searchsorted(found.found_tr, np.arange(len(batch) + 1)).tolist()
+        others = [r for r in self.scheme.rules if r.kind != "keyword"]
+        for t, (segs, duration) in enumerate(batch):
+            score = int(found.score[t]) if found is not None else 0
+            other: dict[int, RuleResult] = {}
+            if others:
+                hits = [self.index.positions(s.text) for s in segs] if self.index.keywords else []
+                for rule in others:
+                    hit, evidence = self._evaluate(rule, segs, duration, hits)
+                    passed = hit if rule.expect == "present" else not hit
+                    other[id(rule)] = RuleResult(rule.id, passed, evidence, rule.points)
+                    score += rule.points if passed else 0
+            if found is not None:
+                ev = (found.ev_rule[ev_at[t] : ev_at[t + 1]], found.ev_turn[ev_at[t] : ev_at[t + 1]])
+                hit_rules = found.found_rule[found_at[t] : found_at[t + 1]]
+            else:
+                ev, hit_rules = (np.zeros(0, dtype=np.int64),) * 2, np.zeros(0, dtype=np.int64)
+            build = functools.partial(self._results, segs, other, ev, hit_rules)
+            yield InspectionResult(self.scheme.id, score, self.max_score, _RuleResults(build))
+
+    def _results(
+        self,
+        segs: list[Segment],
+        other: dict[int, RuleResult],
+        ev: tuple[np.ndarray, np.ndarray],
+        hit_rules: np.ndarray,
+    ) -> list[RuleResult]:
+        evidence: dict[int, list[dict]] = {}
+        for k, i in zip(ev[0].tolist(), ev[1].tolist(), strict=True):
+            evidence.setdefault(k, []).append({"segment": i, "text": segs[i].text})
+        hit = set(hit_rules.tolist())
+        out = []
         for rule in self.scheme.rules:
-            found, evidence = self._evaluate(rule, segments, duration, hits)
-            passed = found if rule.expect == "present" else not found
-            results.append(RuleResult(rule.id, passed, evidence, rule.points))
-        score = sum(r.points for r in results if r.passed)
-        return InspectionResult(self.scheme.id, score, self.scheme.max_score, results)
+            if rule.kind != "keyword":
+                out.append(other[id(rule)])
+                continue
+            k = self._slot[id(rule)]
+            passed = (k in hit) if rule.expect == "present" else (k not in hit)
+            out.append(RuleResult(rule.id, passed, evidence.get(k, []), rule.points))
+        return out
 
     # -- rule kinds ---------------------------------------------------------------------------
 
     def _evaluate(self, rule: Rule, segs: list[Segment], duration: float, hits) -> tuple[bool, list[dict]]:
         scoped = _scoped(rule, segs, duration)
-        if rule.kind == "keyword":
-            return self._keyword(rule, segs, scoped, hits)
         if rule.kind == "regex":
             return _regex(rule, segs, scoped)
         if rule.kind == "sequence":
@@ -82,21 +178,6 @@ class Inspector:
 
     def _word_ids(self, rule: Rule, words: list[str]) -> set[int]:
         return {kid for w in words for kid in self._ids[(rule.id, w)]}
-
-    def _keyword(self, rule: Rule, segs, scoped: list[int], hits) -> tuple[bool, list[dict]]:
-        if rule.any:
-            ids = self._word_ids(rule, rule.any)
-            evidence = [i for i in scoped if any(kid in ids for _, _, kid in hits[i])]
-            return bool(evidence), _evidence(segs, evidence)
-        missing = False
-        evidence_set: set[int] = set()
-        for word in rule.all:
-            ids = self._word_ids(rule, [word])
-            where = [i for i in scoped if any(kid in ids for _, _, kid in hits[i])]
-            if not where:
-                missing = True
-            evidence_set.update(where)
-        return not missing, _evidence(segs, sorted(evidence_set))
 
     def _sequence(self, rule: Rule, segs, scoped: list[int], hits) -> tuple[bool, list[dict]]:
         # Each step must occur after the end of the previous step's first occurrence.
@@ -126,15 +207,14 @@ def _scoped(rule: Rule, segs: list[Segment], duration: float) -> list[int]:
     if "first_turns" in scope:
         idx = idx[: int(scope["first_turns"])]
     if "last_turns" in scope:
-        idx = idx[-int(scope["last_turns"]):]
+        idx = idx[-int(scope["last_turns"]) :]
     return idx
 
 
 def _regex(rule: Rule, segs: list[Segment], scoped: list[int]) -> tuple[bool, list[dict]]:
     assert rule.compiled is not None
     evidence = [
-        i for i in scoped
-        if rule.compiled.search(segs[i].text) or rule.compiled.search(chinese_to_digits(segs[i].text))
+        i for i in scoped if rule.compiled.search(segs[i].text) or rule.compiled.search(chinese_to_digits(segs[i].text))
     ]
     return bool(evidence), _evidence(segs, evidence)
 

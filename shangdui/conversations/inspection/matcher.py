@@ -136,7 +136,7 @@ def _window_hashes(codes: np.ndarray, length: int) -> np.ndarray:
     h = codes[:m].copy()
     for k in range(1, length):
         h *= _P
-        h += codes[k: k + m]
+        h += codes[k : k + m]
     return h
 
 

@@ -23,8 +23,16 @@ from typing import Any
 import yaml
 
 KINDS = (
-    "keyword", "regex", "sequence", "silence", "speech_rate", "interruption", "talk_ratio", "monologue",
-    "questions", "emotion",
+    "keyword",
+    "regex",
+    "sequence",
+    "silence",
+    "speech_rate",
+    "interruption",
+    "talk_ratio",
+    "monologue",
+    "questions",
+    "emotion",
 )
 ROLES = ("agent", "customer", "any")
 EXPECTS = ("present", "absent")
@@ -45,8 +53,15 @@ KIND_FIELDS: dict[str, set[str]] = {
     "emotion": {"role", "min_hits"},
 }
 DEFAULT_ROLE = {
-    "keyword": "any", "regex": "any", "sequence": "any", "speech_rate": "agent", "interruption": "agent",
-    "monologue": "agent", "questions": "agent", "emotion": "customer", "silence": "any",
+    "keyword": "any",
+    "regex": "any",
+    "sequence": "any",
+    "speech_rate": "agent",
+    "interruption": "agent",
+    "monologue": "agent",
+    "questions": "agent",
+    "emotion": "customer",
+    "silence": "any",
     "talk_ratio": "agent",
 }
 # What a rule "finds": keyword-like rules find their words; metric rules find the problem they
@@ -170,6 +185,9 @@ def _words(value: Any, path: str) -> list[str]:
     for i, word in enumerate(value):
         if not isinstance(word, str | int) or isinstance(word, bool) or not str(word).strip():
             raise SchemeError(f"{path}[{i}]", "词语应为非空文本")
+        if any(c in str(word).strip() for c in "\r\n"):
+            # A turn's words never span a line; the keyword engine joins turns with line breaks.
+            raise SchemeError(f"{path}[{i}]", "词语不能包含换行")
         out.append(str(word).strip())
     return out
 
@@ -243,8 +261,7 @@ def _parse_kind(rule: Rule, item: dict, path: str) -> None:
         if not isinstance(steps, list) or len(steps) < 2:
             raise SchemeError(f"{path}.steps", "steps 应为至少两步的列表，每步是一个词语列表")
         rule.steps = [
-            _words(step if isinstance(step, list) else [step], f"{path}.steps[{i}]")
-            for i, step in enumerate(steps)
+            _words(step if isinstance(step, list) else [step], f"{path}.steps[{i}]") for i, step in enumerate(steps)
         ]
     elif kind in ("silence", "interruption", "monologue"):
         value = _number(item, "max_seconds", f"{path}.max_seconds", low=0.0)
