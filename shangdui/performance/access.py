@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from shangdui.org.access import can_view_private, managed_member_ids, refuse
 from shangdui.org.models import Member
-from shangdui.performance.models import Goal, PayPlan, PayRun, PayStatement, Review
+from shangdui.performance.models import Goal, Meeting, MeetingItem, OneOnOne, PayPlan, PayRun, PayStatement, Review
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -104,3 +104,33 @@ def get_review_for_user(viewer: Member, pk: object, *, request: HttpRequest | No
     if not can_view_private(viewer, review.member):
         raise refuse(viewer, what="review", object_id=pk, request=request)
     return review
+
+
+def get_one_on_one_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> OneOnOne:
+    """The member and their manager chain (and the director); nobody else, not finance/HR."""
+    from shangdui.org.access import can_manage
+
+    try:
+        meeting = OneOnOne.objects.select_related("member", "manager").get(
+            organization_id=viewer.organization_id, pk=_int(pk))
+    except (OneOnOne.DoesNotExist, ValueError):
+        raise refuse(viewer, what="one-to-one", object_id=pk, request=request) from None
+    if viewer.id != meeting.member_id and not can_manage(viewer, meeting.member):
+        raise refuse(viewer, what="one-to-one", object_id=pk, request=request)
+    return meeting
+
+
+def get_meeting_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> Meeting:
+    """Team meetings are open to everyone in the organization."""
+    try:
+        return Meeting.objects.select_related("department").get(organization_id=viewer.organization_id, pk=_int(pk))
+    except (Meeting.DoesNotExist, ValueError):
+        raise refuse(viewer, what="meeting", object_id=pk, request=request) from None
+
+
+def get_meeting_item_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> MeetingItem:
+    try:
+        return MeetingItem.objects.select_related("meeting", "owner").get(
+            meeting__organization_id=viewer.organization_id, pk=_int(pk))
+    except (MeetingItem.DoesNotExist, ValueError):
+        raise refuse(viewer, what="meeting item", object_id=pk, request=request) from None

@@ -16,7 +16,7 @@ from shangdui.core.api_errors import raise_validation
 from shangdui.org.access import get_member_for_user, get_member_private_for_user
 from shangdui.org.models import Department, Member
 from shangdui.performance import access, goals, people, reviews, selectors, services
-from shangdui.performance.models import Goal, PayPlan, PayRun, PayStatement, Review
+from shangdui.performance.models import Feedback, Goal, Meeting, OneOnOne, PayPlan, PayRun, PayStatement, Review
 
 router = Router(tags=["performance"])
 
@@ -410,3 +410,255 @@ def meeting_items(request: HttpRequest, state: Literal["open", "in_progress", "c
         items = items.filter(state=state)
     return [MeetingItemOut(id=i.id, meeting_id=i.meeting_id, meeting=i.meeting.title, kind=i.kind, text=i.text,
                            owner_id=i.owner_id, due=i.due, state=i.state) for i in items.order_by("due", "id")[:500]]
+
+
+# --- one-to-ones ------------------------------------------------------------------------------
+
+class ActionItemOut(Schema):
+    text: str
+    task_id: int | None = None
+
+
+class OneOnOneOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    manager_id: int | None
+    scheduled_for: dt.datetime
+    held_at: dt.datetime | None
+    agenda: list[dict[str, Any]]
+    shared_notes: str
+    private_notes: str | None = Field(None, description="主管私密笔记：只有上级链和总监可见，成员本人看到 null")
+    action_items: list[ActionItemOut]
+
+    @staticmethod
+    def of(meeting: OneOnOne, viewer: Member) -> OneOnOneOut:
+        private = people.can_see_private_notes(viewer, meeting)
+        return OneOnOneOut(
+            id=meeting.id, member_id=meeting.member_id, member=meeting.member.name, manager_id=meeting.manager_id,
+            scheduled_for=meeting.scheduled_for, held_at=meeting.held_at, agenda=meeting.agenda,
+            shared_notes=meeting.shared_notes, private_notes=meeting.private_notes if private else None,
+            action_items=[ActionItemOut(text=a["text"], task_id=a.get("task_id"))
+                          for a in meeting.action_items if isinstance(a, dict) and "text" in a])
+
+
+class OneOnOneIn(Schema):
+    scheduled_for: dt.datetime
+
+
+class OneOnOneRecordIn(Schema):
+    shared_notes: str = Field(min_length=1, description="共享笔记：成员本人可见")
+    private_notes: str = Field("", description="私密笔记：只有上级链和总监可见")
+    action_items: list[str] = Field([], description="行动项：每项成为成员日程中的任务")
+    held_at: dt.datetime | None = None
+
+
+@router.get("/one-on-ones", response=list[OneOnOneOut], summary="一对一面谈（本人的及下属的）")
+def oneonone_list(request: HttpRequest, member_id: int | None = None) -> list[OneOnOneOut]:
+    viewer = _viewer(request)
+    meetings = people.visible_one_on_ones(viewer)
+    if member_id is not None:
+        meetings = meetings.filter(member_id=member_id)
+    return [OneOnOneOut.of(m, viewer) for m in meetings.order_by("-scheduled_for", "-id")[:200]]
+
+
+@router.post("/members/{member_id}/one-on-ones", response={201: OneOnOneOut},
+             summary="安排一对一面谈（成员的上级；议程自动带入目标进度、日报问题、未关闭事项）")
+def oneonone_create(request: HttpRequest, member_id: int, payload: OneOnOneIn) -> Status[OneOnOneOut]:
+    viewer = _viewer(request)
+    member = get_member_for_user(viewer, member_id, request=request)
+    try:
+        meeting = people.oneonone_schedule(actor=viewer, member=member, scheduled_for=payload.scheduled_for)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(201, OneOnOneOut.of(meeting, viewer))
+
+
+@router.get("/one-on-ones/{oneonone_id}", response=OneOnOneOut,
+            summary="一对一面谈详情（成员本人、上级链、总监；私密笔记只给上级链和总监）")
+def oneonone_detail(request: HttpRequest, oneonone_id: int) -> OneOnOneOut:
+    viewer = _viewer(request)
+    return OneOnOneOut.of(access.get_one_on_one_for_user(viewer, oneonone_id, request=request), viewer)
+
+
+@router.post("/one-on-ones/{oneonone_id}/record", response=OneOnOneOut,
+             summary="记录一对一面谈：共享笔记、私密笔记、行动项（上级）")
+def oneonone_record(request: HttpRequest, oneonone_id: int, payload: OneOnOneRecordIn) -> OneOnOneOut:
+    viewer = _viewer(request)
+    meeting = access.get_one_on_one_for_user(viewer, oneonone_id, request=request)
+    try:
+        meeting = people.oneonone_record(actor=viewer, one_on_one=meeting, shared_notes=payload.shared_notes,
+                                         private_notes=payload.private_notes, action_items=payload.action_items,
+                                         held_at=payload.held_at)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return OneOnOneOut.of(meeting, viewer)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    held_on: dt.date
+    department_id: int | None
+    decisions: str
+    items: list[MeetingItemOut] = []
+
+
+class MeetingIn(Schema):
+    title: str = Field(min_length=1, max_length=120)
+    held_on: dt.date
+    department_id: int | None = None
+    decisions: str = ""
+
+
+class MeetingItemIn(Schema):
+    kind: Literal["problem", "suggestion"] = "problem"
+    text: str = Field(min_length=1)
+    owner_id: int | None = Field(None, description="负责人：有负责人的问题成为其日程中的任务")
+    due: dt.date | None = None
+
+
+class MeetingItemPatch(Schema):
+    state: Literal["open", "in_progress", "closed"] | None = None
+    owner_id: int | None = Field(None, description="新的负责人（与 clear_owner 二选一）")
+    clear_owner: bool = False
+    due: dt.date | None = None
+
+
+class DecisionsIn(Schema):
+    decisions: str
+
+
+def _item_out(i: Any) -> MeetingItemOut:
+    return MeetingItemOut(id=i.id, meeting_id=i.meeting_id, meeting=i.meeting.title, kind=i.kind, text=i.text,
+                          owner_id=i.owner_id, due=i.due, state=i.state)
+
+
+def _meeting_out(meeting: Meeting, *, with_items: bool = False) -> MeetingOut:
+    items = [_item_out(i) for i in meeting.items.select_related("meeting").order_by("state", "due", "id")] \
+        if with_items else []
+    return MeetingOut(id=meeting.id, title=meeting.title, held_on=meeting.held_on,
+                      department_id=meeting.department_id, decisions=meeting.decisions, items=items)
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="团队会议")
+def meeting_list(request: HttpRequest) -> list[MeetingOut]:
+    viewer = _viewer(request)
+    meetings = Meeting.objects.filter(organization_id=viewer.organization_id).order_by("-held_on", "-id")[:200]
+    return [_meeting_out(m) for m in meetings]
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="记录一次会议")
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status[MeetingOut]:
+    viewer = _viewer(request)
+    department = None
+    if payload.department_id is not None:
+        department = Department.objects.filter(organization_id=viewer.organization_id, pk=payload.department_id).first()
+        if department is None:
+            raise HttpError(404, "团队不存在。")
+    try:
+        meeting = people.meeting_create(actor=viewer, organization=viewer.organization, title=payload.title,
+                                        held_on=payload.held_on, department=department, decisions=payload.decisions)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, _meeting_out(meeting))
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="会议详情：问题与建议、决议")
+def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    return _meeting_out(access.get_meeting_for_user(_viewer(request), meeting_id, request=request), with_items=True)
+
+
+@router.post("/meetings/{meeting_id}/items", response={201: MeetingItemOut}, summary="在会议中提出问题或建议")
+def meeting_item_add(request: HttpRequest, meeting_id: int, payload: MeetingItemIn) -> Status[MeetingItemOut]:
+    viewer = _viewer(request)
+    meeting = access.get_meeting_for_user(viewer, meeting_id, request=request)
+    owner = get_member_for_user(viewer, payload.owner_id, request=request) if payload.owner_id is not None else None
+    try:
+        item = people.meetingitem_add(actor=viewer, meeting=meeting, kind=payload.kind, text=payload.text,
+                                      owner=owner, due=payload.due)
+    except ValidationError as exc:
+        raise_validation(exc)
+    return Status(201, _item_out(item))
+
+
+@router.patch("/meeting-items/{item_id}", response=MeetingItemOut,
+              summary="修改问题或建议的状态、负责人、截止日期（负责人、提出人或主管）")
+def meeting_item_update(request: HttpRequest, item_id: int, payload: MeetingItemPatch) -> MeetingItemOut:
+    viewer = _viewer(request)
+    item = access.get_meeting_item_for_user(viewer, item_id, request=request)
+    changes: dict[str, Any] = {}
+    if payload.clear_owner:
+        changes["owner"] = None
+    elif payload.owner_id is not None:
+        changes["owner"] = get_member_for_user(viewer, payload.owner_id, request=request)
+    if payload.due is not None:
+        changes["due"] = payload.due
+    try:
+        item = people.meetingitem_update(actor=viewer, item=item, state=payload.state, **changes)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return _item_out(item)
+
+
+@router.post("/meetings/{meeting_id}/decisions", response=MeetingOut, summary="记录会议决议（发起人或主管）")
+def meeting_decisions(request: HttpRequest, meeting_id: int, payload: DecisionsIn) -> MeetingOut:
+    viewer = _viewer(request)
+    meeting = access.get_meeting_for_user(viewer, meeting_id, request=request)
+    try:
+        meeting = people.meeting_set_decisions(actor=viewer, meeting=meeting, decisions=payload.decisions)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return _meeting_out(meeting, with_items=True)
+
+
+# --- praise and criticism ---------------------------------------------------------------------
+
+class FeedbackIn(Schema):
+    kind: Literal["praise", "criticism"]
+    text: str = Field(min_length=1)
+    evidence: str = Field("", max_length=200, description="依据：订单、任务或会话")
+
+
+class FeedbackOut(Schema):
+    id: int
+    kind: str
+    member_id: int
+    author: str | None
+    text: str
+    evidence: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def of(f: Feedback) -> FeedbackOut:
+        return FeedbackOut(id=f.id, kind=f.kind, member_id=f.member_id, author=f.author.name if f.author else None,
+                           text=f.text, evidence=f.evidence, created_at=f.created_at)
+
+
+@router.post("/members/{member_id}/feedback", response={201: FeedbackOut},
+             summary="表扬（任何人，公开上墙）或批评（成员的上级链，私下可见）")
+def feedback_create(request: HttpRequest, member_id: int, payload: FeedbackIn) -> Status[FeedbackOut]:
+    viewer = _viewer(request)
+    member = get_member_for_user(viewer, member_id, request=request)
+    try:
+        feedback = people.feedback_give(actor=viewer, member=member, kind=payload.kind, text=payload.text,
+                                        evidence=payload.evidence)
+    except ValidationError as exc:
+        raise_validation(exc)
+    except PermissionError as exc:
+        raise HttpError(403, str(exc)) from None
+    return Status(201, FeedbackOut.of(feedback))
+
+
+@router.get("/members/{member_id}/criticism", response=list[FeedbackOut],
+            summary="成员收到的批评（只有本人、上级链和总监可见）")
+def member_criticism(request: HttpRequest, member_id: int) -> list[FeedbackOut]:
+    viewer = _viewer(request)
+    member = get_member_private_for_user(viewer, member_id, request=request)
+    if viewer.role == Member.Role.FINANCE and viewer.id != member.id:
+        raise HttpError(404, "Not Found")
+    return [FeedbackOut.of(f) for f in people.criticism_for(viewer, member)]

@@ -238,6 +238,82 @@ def meetingitem_set_state(*, actor: Member, item: MeetingItem, state: str) -> Me
     return item
 
 
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def meetingitem_update(*, actor: Member, item: MeetingItem, state: str | None = None, owner: Any = _UNSET,
+                       due: Any = _UNSET) -> MeetingItem:
+    """Change an item's state, owner or due date (the owner, who raised it, a manager or the
+    director). Its task follows: a new owner gets it (created if the item had none), a new due
+    date moves it, closing the item marks it done."""
+    allowed = actor.id in (item.owner_id, item.raised_by_id) or actor.role in (
+        Member.Role.DIRECTOR, Member.Role.MANAGER)
+    if not allowed:
+        raise PermissionError(_("Only the owner, who raised it or a manager changes this item."))
+    if owner is not _UNSET and owner is not None and owner.organization_id != item.meeting.organization_id:
+        raise ValidationError({"owner": _("Unknown member.")})
+    changes: dict[str, list[Any]] = {}
+    if owner is not _UNSET and owner != item.owner:
+        changes["owner"] = [item.owner.name if item.owner else None, owner.name if owner else None]
+        item.owner = owner
+    if due is not _UNSET and due != item.due:
+        changes["due"] = [str(item.due) if item.due else None, str(due) if due else None]
+        item.due = due
+    if changes:
+        item.save(update_fields=["owner", "due"])
+        _sync_item_task(actor, item)
+        audit(action=AuditLog.Action.UPDATE, organization=item.meeting.organization, actor=actor.user, target=item,
+              changes=changes)
+    if state is not None and state != item.state:
+        meetingitem_set_state(actor=actor, item=item, state=state)
+    return item
+
+
+def _sync_item_task(actor: Member, item: MeetingItem) -> None:
+    from shangdui.work import services as work_services
+    from shangdui.work.models import Task
+
+    meeting = item.meeting
+    due = item.due or timezone.localdate() + dt.timedelta(days=7)
+    task = (Task.objects.filter(organization_id=meeting.organization_id, pk=item.task_id).first()
+            if item.task_id else None)
+    if item.owner is None:
+        return  # an item without an owner keeps its task (if any) until someone takes it
+    if task is None:
+        item.task_id = _follow_up_task(
+            actor, meeting.organization, _("Meeting follow-ups %(month)s") % {"month": f"{timezone.localdate():%Y-%m}"},
+            item.text, item.owner, due,
+            _("Raised in the meeting %(title)s of %(date)s") % {"title": meeting.title, "date": f"{meeting.held_on}"})
+        item.save(update_fields=["task_id"])
+        return
+    work_services.task_update(
+        actor=actor, task=task, title=task.title, estimate_hours=task.estimate_hours, description=task.description,
+        due=due, priority=task.priority, assignees=[item.owner], required_strengths=task.required_strengths,
+        dependencies=list(task.dependencies.all()), stage=task.stage, status=task.status,
+        recurrence=task.recurrence, recurrence_weekdays=task.recurrence_weekdays)
+
+
+@transaction.atomic
+def meeting_set_decisions(*, actor: Member, meeting: Meeting, decisions: str) -> Meeting:
+    """Record the meeting's decisions (who created it, a manager or the director)."""
+    if actor.id != meeting.created_by_id and actor.role not in (Member.Role.DIRECTOR, Member.Role.MANAGER):
+        raise PermissionError(_("Only who created the meeting or a manager records its decisions."))
+    old = meeting.decisions
+    meeting.decisions = decisions.strip()
+    meeting.save(update_fields=["decisions"])
+    audit(action=AuditLog.Action.UPDATE, organization=meeting.organization, actor=actor.user, target=meeting,
+          changes={"decisions": [old, meeting.decisions]})
+    return meeting
+
+
+def visible_one_on_ones(viewer: Member) -> Any:
+    """One-to-ones the viewer takes part in or manages (never a peer's, never finance's)."""
+    return (OneOnOne.objects.filter(organization_id=viewer.organization_id,
+                                    member_id__in={viewer.id, *managed_member_ids(viewer)})
+            .select_related("member", "manager"))
+
+
 @transaction.atomic
 def feedback_give(*, actor: Member, member: Member, kind: str, text: str, evidence: str = "") -> Feedback:
     """Anyone may praise; criticism comes from the member's manager chain (or the director)."""

@@ -74,6 +74,20 @@ def _meeting(w: Any) -> Any:
         actor=w.manager, organization=w.org, title="周会", held_on=PERIOD))
 
 
+def _item(w: Any) -> Any:
+    from shangdui.performance import people
+
+    return _memo(w, "_perf_item", lambda: people.meetingitem_add(
+        actor=w.manager, meeting=_meeting(w), kind="problem", text="发货慢"))
+
+
+def _criticism(w: Any) -> Any:
+    from shangdui.performance import people
+
+    return _memo(w, "_perf_criticism", lambda: people.feedback_give(
+        actor=w.manager, member=w.member, kind="criticism", text="回复客户太慢"))
+
+
 PRIVATE = expect(302, 200, 404, 200, 200, 200, 404)
 PAYROLL = expect(302, 404, 404, 404, 200, 200, 200)
 PAYROLL_OBJECT = expect(302, 404, 404, 404, 200, 200, 404)
@@ -143,4 +157,37 @@ API: dict[tuple[str, str], tuple[Url, dict[str, Any] | None, dict[str, int]]] = 
     ("GET", "/api/one-on-ones/overdue"): (lambda w: "/api/one-on-ones/overdue", None, everyone(200, anonymous=401)),
     ("GET", "/api/meeting-items"): (lambda w: f"/api/meeting-items?state=open&m={_meeting(w).pk}", None,
                                     everyone(200, anonymous=401)),
+    ("GET", "/api/one-on-ones"): (lambda w: f"/api/one-on-ones?m={_one_on_one(w).pk}", None,
+                                  everyone(200, anonymous=401)),
+    ("POST", "/api/members/{member_id}/one-on-ones"): (
+        lambda w: f"/api/members/{w.member.pk}/one-on-ones", {"scheduled_for": "2026-10-20T10:00:00+08:00"},
+        expect(401, 403, 403, 201, 201, 403, 404)),
+    # Alice and her chain; not her peer, not finance/HR (private notes live here), not the other company.
+    ("GET", "/api/one-on-ones/{oneonone_id}"): (lambda w: f"/api/one-on-ones/{_one_on_one(w).pk}", None,
+                                                expect(401, 200, 404, 200, 200, 404, 404)),
+    ("POST", "/api/one-on-ones/{oneonone_id}/record"): (
+        lambda w: f"/api/one-on-ones/{_one_on_one(w).pk}/record",
+        {"shared_notes": "谈了目标", "private_notes": "注意状态"},
+        expect(401, 403, 404, 200, 200, 404, 404)),
+    ("GET", "/api/meetings"): (lambda w: "/api/meetings", None, everyone(200, anonymous=401)),
+    ("POST", "/api/meetings"): (lambda w: "/api/meetings", {"title": "周会", "held_on": "2026-10-12"},
+                                everyone(201, anonymous=401)),
+    ("GET", "/api/meetings/{meeting_id}"): (lambda w: f"/api/meetings/{_meeting(w).pk}", None,
+                                            expect(401, 200, 200, 200, 200, 200, 404)),
+    ("POST", "/api/meetings/{meeting_id}/items"): (
+        lambda w: f"/api/meetings/{_meeting(w).pk}/items", {"kind": "suggestion", "text": "增加备货"},
+        expect(401, 201, 201, 201, 201, 201, 404)),
+    # Who raised it (Mia), a manager or the director; Alice, Bob and Fay are none of them.
+    ("PATCH", "/api/meeting-items/{item_id}"): (lambda w: f"/api/meeting-items/{_item(w).pk}", {"state": "in_progress"},
+                                                expect(401, 403, 403, 200, 200, 403, 404)),
+    ("POST", "/api/meetings/{meeting_id}/decisions"): (
+        lambda w: f"/api/meetings/{_meeting(w).pk}/decisions", {"decisions": "下周起每日盘点"},
+        expect(401, 403, 403, 200, 200, 403, 404)),
+    # Praise from anyone; criticism only from the manager chain (Mia, the director).
+    ("POST", "/api/members/{member_id}/feedback"): (
+        lambda w: f"/api/members/{w.member.pk}/feedback", {"kind": "criticism", "text": "迟到"},
+        expect(401, 403, 403, 201, 201, 403, 404)),
+    ("GET", "/api/members/{member_id}/criticism"): (
+        lambda w: f"/api/members/{w.member.pk}/criticism?c={_criticism(w).pk}", None,
+        expect(401, 200, 404, 200, 200, 404, 404)),
 }
