@@ -66,9 +66,9 @@ def scorecard(viewer: Member, *, by: str = "score", days: int | None = None) -> 
     ranked = sorted((r["score_percent"] for r in rows if r["score_percent"] is not None), reverse=True)
     top_quartile = ranked[max(0, (len(ranked) + 3) // 4 - 1)] if ranked else None
     sales = sales_by_member(done, viewer.organization_id)
-    for row in rows:
-        row["sales"] = sales["members"].get(row["member_id"], ZERO)
-        row["orders"] = sales["orders"].get(row["member_id"], 0)
+    for member_row in rows:
+        member_row["sales"] = sales["members"].get(member_row["member_id"], ZERO)
+        member_row["orders"] = sales["orders"].get(member_row["member_id"], 0)
     by_sales = sales["linked"] > 0
     top_sales = None
     if by_sales:
@@ -77,8 +77,9 @@ def scorecard(viewer: Member, *, by: str = "score", days: int | None = None) -> 
         by_sales = top_sales > ZERO  # nobody sold anything: there is no top group to learn from
     by = "sales" if by == "sales" and by_sales else "score"
     key, threshold = ("sales", top_sales) if by == "sales" else ("score_percent", top_quartile)
-    for row in rows:
-        row["in_top"] = threshold is not None and row[key] is not None and row[key] >= threshold
+    for member_row in rows:
+        member_row["in_top"] = (threshold is not None and member_row[key] is not None
+                                and member_row[key] >= threshold)
     rules: dict[str, dict[str, Any]] = {}
     for hit in RuleHit.objects.filter(conversation__in=done).values("rule_id", "name", "passed", "decision"):
         entry = rules.setdefault(hit["rule_id"], {"name": hit["name"], "passed": 0, "total": 0})
