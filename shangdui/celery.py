@@ -36,6 +36,8 @@ def _configure_from_settings(sender: Celery, **kwargs: object) -> None:
         "sweep-stale-jobs": {"task": "shangdui.core.tasks.sweep_jobs", "schedule": float(settings.JOB_SWEEP_SECONDS)},
         "work-reminders": {"task": "shangdui.work.tasks.remind", "schedule": 60.0},
         "conversations-purge-audio": {"task": "shangdui.conversations.tasks.purge_audio", "schedule": 86400.0},
+        "conversations-watch-folders": {"task": "shangdui.conversations.tasks.scan_watch_folders",
+                                        "schedule": float(settings.WATCH_SCAN_SECONDS)},
         "shop-follow-ups": {"task": "shangdui.shop.tasks.generate_followups", "schedule": 3600.0},
     }
 

@@ -210,6 +210,9 @@ CELERY_VISIBILITY_TIMEOUT = env_int("SHANGDUI_BROKER_VISIBILITY_TIMEOUT", 3600, 
 JOB_STALE_SECONDS = env_int("SHANGDUI_JOB_STALE_SECONDS", 120, minimum=1)
 JOB_MAX_ATTEMPTS = env_int("SHANGDUI_JOB_MAX_ATTEMPTS", 5, minimum=1)
 JOB_SWEEP_SECONDS = env_int("SHANGDUI_JOB_SWEEP_SECONDS", 60, minimum=1)
+# Recorder devices drop files into <WATCH_ROOT>/<a source's folder>; beat scans every N seconds.
+WATCH_ROOT = Path(env_str("SHANGDUI_WATCH_ROOT", str(DATA_DIR / "watch"))).resolve()
+WATCH_SCAN_SECONDS = env_int("SHANGDUI_WATCH_SCAN_SECONDS", 30, minimum=5)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from shangdui.conversations.models import Appeal, Conversation, InspectionScheme
+from shangdui.conversations.models import Appeal, Conversation, InspectionScheme, RecordingSource
 from shangdui.org.access import can_manage, managed_member_ids, refuse
 from shangdui.org.models import Member
 
@@ -68,7 +68,7 @@ def can_edit_schemes(viewer: Member) -> bool:
 
 def get_conversation_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> Conversation:
     try:
-        conversation = Conversation.objects.select_related("member", "scheme").get(
+        conversation = Conversation.objects.select_related("member", "scheme", "source").get(
             organization_id=viewer.organization_id, pk=int(str(pk)))
     except (Conversation.DoesNotExist, ValueError):
         raise refuse(viewer, what="conversation", object_id=pk, request=request) from None
@@ -95,3 +95,33 @@ def get_appeal_for_user(viewer: Member, conversation: Conversation, pk: object, 
     if not can_decide_appeal(viewer, conversation):
         raise refuse(viewer, what="appeal", object_id=pk, request=request)
     return appeal
+
+
+def can_manage_sources(viewer: Member) -> bool:
+    """Recording sources (lines, badges, watched folders, consent) are set up by the director and managers."""
+    return viewer.role in (Member.Role.DIRECTOR, Member.Role.MANAGER)
+
+
+def can_enrol_voice(viewer: Member, member: Member) -> bool:
+    """A member enrols their own voice; their manager chain or the director may do it for them."""
+    return viewer.organization_id == member.organization_id and (
+        member.id == viewer.id or viewer.role == Member.Role.DIRECTOR or can_manage(viewer, member))
+
+
+def get_source_for_user(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> RecordingSource:
+    """A source ``viewer`` may edit; 404 otherwise."""
+    try:
+        source = RecordingSource.objects.get(organization_id=viewer.organization_id, pk=int(str(pk)))
+    except (RecordingSource.DoesNotExist, ValueError):
+        raise refuse(viewer, what="recording source", object_id=pk, request=request) from None
+    if not can_manage_sources(viewer):
+        raise refuse(viewer, what="recording source", object_id=pk, request=request)
+    return source
+
+
+def get_source_for_upload(viewer: Member, pk: object, *, request: HttpRequest | None = None) -> RecordingSource:
+    """An active source of the viewer's company (anyone who uploads may pick one); 404 otherwise."""
+    try:
+        return RecordingSource.objects.get(organization_id=viewer.organization_id, is_active=True, pk=int(str(pk)))
+    except (RecordingSource.DoesNotExist, ValueError):
+        raise refuse(viewer, what="recording source", object_id=pk, request=request) from None

@@ -26,6 +26,8 @@ router = Router(tags=["conversations"])
 class ConversationOut(Schema):
     id: int
     member_id: int
+    source_id: int | None = None
+    consent: bool = False
     channel: str
     occurred_at: dt.datetime
     customer: str
@@ -98,14 +100,19 @@ def conversation_upload(
     customer: Form[str] = "",
     order_no: Form[str] = "",
     consent: Form[bool] = False,
+    source_id: Form[int | None] = None,
 ) -> Status[ConversationOut]:
+    """With ``source_id`` (a recording source of the company) the consent and the stereo agent channel
+    are the source's."""
     viewer = _viewer(request)
     member = viewer if member_id is None else get_member_for_user(viewer, member_id, request=request)
     if not access.can_upload_for(viewer, member):
         raise HttpError(403, "只能为自己或自己管理的成员上传录音。")
+    source = access.get_source_for_upload(viewer, source_id, request=request) if source_id is not None else None
     try:
         conversation = services.conversation_upload(actor=viewer, member=member, upload=file, channel=channel,
-                                                    customer=customer, order_no=order_no, consent=consent)
+                                                    customer=customer, order_no=order_no, consent=consent,
+                                                    source=source)
     except ValidationError as exc:
         raise_validation(exc)
     conversation = Conversation.objects.get(pk=conversation.pk)

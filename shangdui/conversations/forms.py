@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shangdui.conversations.models import Conversation
+from shangdui.conversations.models import Conversation, RecordingSource
 from shangdui.org.models import Member
 
 
@@ -34,12 +34,21 @@ class UploadForm(forms.Form):
     customer = forms.CharField(label=_("Customer"), max_length=100, required=False)
     order_no = forms.CharField(label=_("Order number"), max_length=64, required=False)
     consent = forms.BooleanField(label=_("The customer was told the conversation is recorded"), required=False)
+    source = forms.ModelChoiceField(
+        label=_("Recording source"), queryset=RecordingSource.objects.none(), required=False,
+        help_text=_("With a source, consent and the agent's stereo channel are the source's."))
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any, sources: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["member"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = members
+        source = self.fields["source"]
+        assert isinstance(source, forms.ModelChoiceField)
+        if sources is None:
+            del self.fields["source"]
+        else:
+            source.queryset = sources
 
 
 class SchemeForm(forms.Form):
@@ -78,3 +87,34 @@ class ChatImportForm(forms.Form):
         field = self.fields["member"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = members
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RecordingSource.Kind.choices)
+    agent_channel = forms.ChoiceField(
+        label=_("Agent channel (stereo)"), choices=RecordingSource.AgentChannel.choices,
+        help_text=_("Stereo recordings: which channel is the agent; the other is the customer."))
+    consent = forms.BooleanField(
+        label=_("Customers are told they are recorded"), required=False,
+        help_text=_("E.g. an announcement on the line or a notice at the counter. Conversations from a "
+                    "source without consent are stored and marked as such."))
+    default_member = forms.ModelChoiceField(
+        label=_("Default member"), queryset=Member.objects.none(), required=False,
+        help_text=_("Whose recordings they are (a personal recorder badge)."))
+    watch_folder = forms.CharField(
+        label=_("Watched folder"), max_length=200, required=False,
+        help_text=_("A folder under the watch root where the device drops its files, e.g. badge-zhangsan. "
+                    "Files named <username>_<anything>.mp3 go to that member, others to the default member."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["default_member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = members
+
+
+class VoiceSampleForm(forms.Form):
+    sample = forms.FileField(label=_("Voice sample"), widget=forms.ClearableFileInput(
+        attrs={"accept": "audio/*,.amr,.opus,.m4a"}))

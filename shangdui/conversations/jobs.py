@@ -27,14 +27,35 @@ def engine() -> Any:
         return _engine
 
 
+def pipeline_options(conversation: Conversation, **kwargs: Any) -> Any:
+    """The pipeline options a conversation implies: the source's agent channel, the number of
+    speakers its channel allows (a call has two parties; a face-to-face talk one to three), and the
+    member's enrolled voice."""
+    from shangdui.conversations.models import VoiceProfile
+    from shangdui.conversations.pipeline.run import Options
+    from shangdui.conversations.pipeline.voiceprint import Voiceprint
+
+    options = Options(**kwargs)
+    if conversation.source is not None:
+        options.channel_roles = conversation.source.channel_roles
+    if conversation.channel == Conversation.Channel.FACE_TO_FACE:
+        options.min_speakers, options.max_speakers = 1, 3
+    profile = VoiceProfile.objects.filter(member_id=conversation.member_id).first()
+    if profile is not None:
+        try:
+            options.voice_profile = Voiceprint.from_json(profile.embedding, profile.speech_seconds)
+        except (KeyError, TypeError, ValueError):
+            pass  # a profile of an older method: content-based roles until the member enrols again
+    return options
+
+
 @job_handler("conversations.analyze")
 def analyze(job: Job, progress: Progress) -> dict[str, Any]:
     from shangdui.conversations.inspection import Inspector, parse_scheme
     from shangdui.conversations.pipeline.analyze import analyze_file
-    from shangdui.conversations.pipeline.run import Options
     from shangdui.shop.models import Shop
 
-    conversation = Conversation.objects.select_related("scheme", "organization").filter(
+    conversation = Conversation.objects.select_related("scheme", "organization", "source").filter(
         pk=job.params.get("conversation_id"), organization=job.organization).first()
     if conversation is None:
         raise PermanentJobError(_("The conversation no longer exists."))
@@ -52,7 +73,7 @@ def analyze(job: Job, progress: Progress) -> dict[str, Any]:
         keywords = [w for rule in scheme.rules for w in rule.words()]
         rules_meta = {r.id: {"name": r.name or r.id, "kind": r.kind, "points": r.points} for r in scheme.rules}
     vocabulary = list(Shop.objects.filter(organization=conversation.organization).values_list("name", flat=True))
-    options = Options(vocabulary=vocabulary, extra_words=keywords)
+    options = pipeline_options(conversation, vocabulary=vocabulary, extra_words=keywords)
     progress(2, 4, _("Recognising speech"))
     result = analyze_file(conversation.audio.path, asr, options, inspector)
     if "error" not in result:

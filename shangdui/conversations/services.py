@@ -15,6 +15,7 @@ from shangdui.conversations.models import (
     Appeal,
     Conversation,
     InspectionScheme,
+    RecordingSource,
     RetentionPolicy,
     RuleHit,
     Segment,
@@ -37,22 +38,30 @@ def check_audio_upload(name: str, size: int) -> None:
 
 
 @transaction.atomic
-def conversation_upload(*, actor: Member, member: Member, upload: Any, channel: str,
+def conversation_upload(*, actor: Member | None, member: Member, upload: Any, channel: str,
                         occurred_at: dt.datetime | None = None, customer: str = "", order_no: str = "",
-                        consent: bool = False) -> Conversation:
-    """Store a recording and queue its analysis (decode → recognise → speakers → inspect)."""
+                        consent: bool = False, source: RecordingSource | None = None) -> Conversation:
+    """Store a recording and queue its analysis (decode → recognise → speakers → inspect).
+
+    With a recording source, the consent is the source's (the customer is told by the line or the
+    badge, or not) and its agent channel decides the stereo roles. ``actor`` is None for files that
+    arrive through a watched folder."""
     check_audio_upload(upload.name, upload.size)
+    if source is not None:
+        if source.organization_id != member.organization_id:
+            raise ValidationError(_("Choose a recording source of your company."))
+        consent = source.consent
     conversation = Conversation(
-        organization=member.organization, member=member, channel=channel,
+        organization=member.organization, member=member, channel=channel, source=source,
         occurred_at=occurred_at or timezone.now(), customer=customer.strip()[:100], order_no=order_no.strip()[:64],
-        original_name=upload.name[:255], consent=consent, created_by=actor.user,
+        original_name=upload.name[:255], consent=consent, created_by=actor.user if actor else None,
         scheme=InspectionScheme.objects.filter(organization=member.organization, is_default=True).first(),
     )
     conversation.audio.save(upload.name, upload, save=False)
     conversation.save()
     job = job_enqueue(organization=member.organization, kind="conversations.analyze",
                       title=_("Analyse %(name)s") % {"name": upload.name[:80]},
-                      params={"conversation_id": conversation.pk}, created_by=actor.user)
+                      params={"conversation_id": conversation.pk}, created_by=actor.user if actor else None)
     Conversation.objects.filter(pk=conversation.pk).update(job=job)
     conversation.job = job
     return conversation

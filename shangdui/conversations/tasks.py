@@ -11,3 +11,11 @@ from shangdui.conversations import services
 def purge_audio() -> int:
     """Beat, daily: delete recordings past each organization's retention; keep transcripts and scores."""
     return services.audio_purge()
+
+
+@shared_task
+def scan_watch_folders() -> str:
+    """Beat, every SHANGDUI_WATCH_SCAN_SECONDS: ingest complete files from the recorder devices' folders."""
+    from shangdui.conversations.sources import watch_scan
+
+    return watch_scan().as_text()

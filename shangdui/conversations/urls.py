@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangdui.conversations import views
+from shangdui.conversations import source_views, views
 
 app_name = "conversations"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("scorecard/", views.scorecard, name="scorecard"),
     path("queue/", views.review_queue, name="queue"),
     path("retention/", views.retention_update, name="retention"),
+    path("sources/", source_views.source_list, name="source_list"),
+    path("sources/new/", source_views.source_edit, name="source_new"),
+    path("sources/<int:pk>/", source_views.source_edit, name="source_edit"),
+    path("voice/", source_views.voice_profile, name="voice"),
+    path("voice/<int:member_id>/", source_views.voice_profile, name="voice_member"),
     path("schemes/", views.scheme_list, name="scheme_list"),
     path("schemes/new/", views.scheme_edit, name="scheme_new"),
     path("schemes/<int:pk>/", views.scheme_edit, name="scheme_edit"),

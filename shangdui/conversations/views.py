@@ -26,7 +26,7 @@ from shangdui.conversations.forms import (
     SchemeForm,
     UploadForm,
 )
-from shangdui.conversations.models import Conversation, InspectionScheme, RuleHit
+from shangdui.conversations.models import Conversation, InspectionScheme, RecordingSource, RuleHit
 from shangdui.core.decorators import member_required
 from shangdui.core.htmx import render_page
 from shangdui.org.access import managed_member_ids, refuse
@@ -44,6 +44,10 @@ def _uploadable_members(viewer: Member) -> Any:
     return members.filter(id__in={viewer.id, *managed_member_ids(viewer)})
 
 
+def _sources(viewer: Member) -> Any:
+    return RecordingSource.objects.filter(organization_id=viewer.organization_id, is_active=True)
+
+
 @member_required
 def conversation_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
@@ -55,7 +59,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "conversations/list.html", "conversations/partials/_rows.html", {
         "conversations": conversations[:200], "statuses": Conversation.Status.choices,
         "status": request.GET.get("status", ""), "members": _uploadable_members(viewer), "member_id": member_id,
-        "can_work_queue": access.can_work_queue(viewer),
+        "can_work_queue": access.can_work_queue(viewer), "can_manage_sources": access.can_manage_sources(viewer),
     })
 
 
@@ -64,7 +68,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 def conversation_upload(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     members = _uploadable_members(viewer)
-    form = UploadForm(request.POST or None, request.FILES or None, members=members,
+    form = UploadForm(request.POST or None, request.FILES or None, members=members, sources=_sources(viewer),
                       initial={"member": viewer, "channel": Conversation.Channel.PHONE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,7 +78,7 @@ def conversation_upload(request: HttpRequest) -> HttpResponse:
                 created.append(services.conversation_upload(
                     actor=viewer, member=data["member"], upload=upload, channel=data["channel"],
                     occurred_at=data["occurred_at"], customer=data["customer"], order_no=data["order_no"],
-                    consent=data["consent"]))
+                    consent=data["consent"], source=data.get("source")))
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if request.headers.get("Accept") == "application/json":
@@ -122,7 +126,7 @@ def chat_import(request: HttpRequest) -> HttpResponse:
 def conversation_record(request: HttpRequest) -> HttpResponse:
     """Record a face-to-face talk on the phone; the browser keeps the audio until the upload succeeds."""
     viewer = _viewer(request)
-    form = UploadForm(members=_uploadable_members(viewer),
+    form = UploadForm(members=_uploadable_members(viewer), sources=_sources(viewer),
                       initial={"member": viewer, "channel": Conversation.Channel.FACE_TO_FACE})
     return render(request, "conversations/record.html", {"form": form})
 

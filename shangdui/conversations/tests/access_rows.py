@@ -36,6 +36,12 @@ def _appeal_url(w: Any) -> str:
     return f"/conversations/{conversation.pk}/appeals/{appeal.pk}/decide/"
 
 
+def _source(w: Any) -> Any:
+    from shangdui.conversations.models import RecordingSource
+
+    return RecordingSource.objects.get_or_create(organization=w.org, name="电话线路", kind="phone_line")[0]
+
+
 def _scheme(w: Any) -> Any:
     from shangdui.conversations.services import scheme_install_default
 
@@ -72,6 +78,16 @@ PAGES = {
     "conversations:retention": ("post", lambda w: "/conversations/retention/", {"audio_days": "90"},
                                 expect(302, 404, 404, 404, 302, 404, 302)),
     "conversations:import_chats": ("get", lambda w: "/conversations/import-chats/", {}, everyone(200)),
+    # Recording sources: the director and managers of the company set them up.
+    "conversations:source_list": ("get", lambda w: "/conversations/sources/", {},
+                                  expect(302, 404, 404, 200, 200, 404, 200)),
+    "conversations:source_new": ("get", lambda w: "/conversations/sources/new/", {},
+                                 expect(302, 404, 404, 200, 200, 404, 200)),
+    "conversations:source_edit": ("get", lambda w: f"/conversations/sources/{_source(w).pk}/", {},
+                                  expect(302, 404, 404, 200, 200, 404, 404)),
+    # A voice profile: the member's own, or enrolled by their manager chain or the director.
+    "conversations:voice": ("get", lambda w: "/conversations/voice/", {}, everyone(200)),
+    "conversations:voice_member": ("get", lambda w: f"/conversations/voice/{w.member.pk}/", {}, OWN_AND_MANAGERS),
 }
 
 

@@ -49,7 +49,7 @@
 
     function fields() {
       var data = {};
-      ["member", "channel", "customer", "order_no"].forEach(function (name) {
+      ["member", "channel", "customer", "order_no", "source"].forEach(function (name) {
         var el = form.elements[name];
         if (el) data[name] = el.value;
       });
