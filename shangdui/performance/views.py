@@ -16,6 +16,7 @@ from shangdui.core.forms import apply_validation_errors
 from shangdui.org.access import can_manage, managed_member_ids, refuse
 from shangdui.org.models import Member
 from shangdui.performance import access, goals, people, reviews
+from shangdui.performance import team as team_module
 from shangdui.performance.forms import (
     CommentForm,
     ConfirmReviewForm,
@@ -54,14 +55,15 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["is_manager"]:
         team = [g for g in goals.goals_for(viewer, period=today) if g.member_id != viewer.id]
         progress = _with_progress(team)
-        context.update(
-            team_goals=progress,
-            behind=[(g, p) for g, p in progress if goals.is_behind(g, p, today)],
-            overdue=people.overdue_one_on_ones(viewer)[:20],
-            open_items=list(MeetingItem.objects.filter(meeting__organization_id=viewer.organization_id)
-                            .exclude(state=MeetingItem.State.CLOSED).select_related("owner", "meeting")
-                            .order_by("due", "id")[:20]),
-        )
+        overdue = people.overdue_one_on_ones(viewer)
+        open_items = list(MeetingItem.objects.filter(meeting__organization_id=viewer.organization_id)
+                          .exclude(state=MeetingItem.State.CLOSED).select_related("owner", "meeting")
+                          .order_by("due", "id")[:50])
+        cards = team_module.team_cards(viewer, progress, today)
+        risks = team_module.risk_list(cards, progress, overdue, open_items, today)
+        context.update(team_goals=progress, cards=cards, risks=risks, behind=risks["behind"],
+                       overdue=overdue[:20], open_items=open_items[:20], trend_days=team_module.TREND_DAYS,
+                       summary_days=team_module.SUMMARY_DAYS)
     return render(request, "performance/home.html", context)
 
 

@@ -179,3 +179,63 @@ def test_api_team_goal_records_the_competitor_figures(world: Any, login: Any) ->
     assert login(world.other_org_member).post("/api/goals", {
         "title": "x", "department_id": world.ops.pk, "period_start": "2026-10-01", "period_end": "2026-10-31",
         "target": "1"}, content_type="application/json").status_code == 404
+
+
+def test_manager_home_lists_five_kinds_of_risk_and_a_card_per_member(world: Any, login: Any,
+                                                                     django_assert_max_num_queries: Any) -> None:
+    """Falling scores, missed 日报, behind target, overdue one-to-ones, open problems; a card each."""
+    from shangdui.conversations.models import Conversation
+    from shangdui.org.models import Member
+    from shangdui.performance import people
+    from shangdui.work.models import DailySummary
+
+    today = timezone.localdate()
+    Member.objects.filter(organization=world.org).update(
+        created_at=timezone.now() - dt.timedelta(days=90), working_days=[0, 1, 2, 3, 4, 5, 6])
+
+    def talk(member: Any, days_ago: int, score: int) -> None:
+        Conversation.objects.create(organization=world.org, member=member, status="done", score=score, max_score=100,
+                                    occurred_at=timezone.now() - dt.timedelta(days=days_ago))
+
+    talk(world.member, 20, 90)
+    talk(world.member, 3, 70)  # Alice: 90 % → 70 %, falling
+    talk(world.peer, 20, 80)
+    talk(world.peer, 2, 82)  # Bob: rising
+    for days_ago in range(1, 8):  # Bob writes every day; Alice skipped yesterday and the day before
+        DailySummary.objects.create(organization=world.org, member=world.peer, date=today - dt.timedelta(days=days_ago),
+                                    submitted_at=timezone.now())
+        if days_ago > 2:
+            DailySummary.objects.create(organization=world.org, member=world.member,
+                                        date=today - dt.timedelta(days=days_ago), submitted_at=timezone.now())
+    goal = _goal(world, "daily_summaries", "28", period_start=today - dt.timedelta(days=20),
+                 period_end=today + dt.timedelta(days=7))
+    goal.state = Goal.State.AGREED
+    goal.save()
+    meeting = people.meeting_create(actor=world.manager, organization=world.org, title="周会", held_on=today)
+    people.meetingitem_add(actor=world.manager, meeting=meeting, kind="problem", text="仓库缺货", owner=world.member)
+    client = login(world.manager)
+    with django_assert_max_num_queries(40):
+        body = client.get("/performance/").content.decode()
+    for kind in ("behind", "falling", "missed", "overdue", "problems"):
+        assert f'data-testid="risk-{kind}"' in body
+    falling = body.split('data-testid="risk-falling"')[1].split("</div>")[0]
+    assert "Alice · 90% → 70%" in falling and "Bob" not in falling
+    missed = body.split('data-testid="risk-missed"')[1].split("</div>")[0]
+    assert "Alice" in missed and "Bob" not in missed
+    behind = body.split('data-testid="risk-behind"')[1].split("</div>")[0]
+    assert goal.title in behind  # 5 summaries of 28 with 21 of 28 days passed
+    assert "仓库缺货" in body.split('data-testid="risk-problems"')[1].split("</div>")[0]
+    cards = body.split('data-testid="member-card"')[1:]
+    alice = next(c for c in cards if "Alice" in c)
+    bob = next(c for c in cards if "Bob" in c)
+    assert "70% ↓-20" in alice and "82% ↑2" in bob
+    assert 'data-testid="card-streak">0' in alice and 'data-testid="card-streak">7' in bob
+    assert 'data-testid="card-open">1<' in alice and 'data-testid="card-open">0<' in bob
+    # A member without reports sees no manager home; a card per managed member only.
+    assert 'data-testid="manager-home"' not in login(world.member).get("/performance/").content.decode()
+    assert "Carl" not in "".join(cards)  # another manager's team
+
+
+def test_core_home_links_managers_to_their_team_page(world: Any, login: Any) -> None:
+    assert 'data-testid="home-team-performance"' in login(world.manager).get("/").content.decode()
+    assert 'data-testid="home-team-performance"' not in login(world.member).get("/").content.decode()
