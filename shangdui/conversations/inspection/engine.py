@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import overload
 
 import numpy as np
@@ -19,6 +20,8 @@ from ..text import chinese_to_digits
 from .keywords import KeywordRules
 from .matcher import KeywordIndex
 from .scheme import Rule, Scheme
+
+_end = attrgetter("end")
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Inspector:
         self.max_score = scheme.max_score
         keyword_rules = [r for r in scheme.rules if r.kind == "keyword"]
         self._keywords = KeywordRules(keyword_rules) if keyword_rules else None
+        self._others = [r for r in scheme.rules if r.kind != "keyword"]
         self._slot = {id(r): i for i, r in enumerate(keyword_rules)}
         keywords: list[tuple[str, bool]] = []
         self._ids: dict[tuple[str, str], list[int]] = {}
@@ -113,7 +117,7 @@ class Inspector:
         for segments, duration in conversations:
             segs = list(segments)
             if duration is None:
-                duration = max((s.end for s in segs), default=0.0)
+                duration = max(map(_end, segs), default=0.0)
             batch.append((segs, duration))
             if len(batch) >= batch_size:
                 yield from self._inspect_batch(batch)
@@ -126,7 +130,7 @@ class Inspector:
         if found is not None:
             ev_at = np.searchsorted(found.ev_tr, np.arange(len(batch) + 1)).tolist()
             found_at = np.searchsorted(found.found_tr, np.arange(len(batch) + 1)).tolist()
-        others = [r for r in self.scheme.rules if r.kind != "keyword"]
+        others = self._others
         for t, (segs, duration) in enumerate(batch):
             score = int(found.score[t]) if found is not None else 0
             other: dict[int, RuleResult] = {}

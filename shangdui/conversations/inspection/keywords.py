@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -96,7 +97,7 @@ class NgramTable:
                 self._direct[n] = table
         hashed = [k for k, key_ids in enumerate(self.key_ids) if len(key_ids) not in self._direct]
         self._hashed_lengths = sorted({len(self.key_ids[k]) for k in hashed})
-        self._hashed_keys = np.array(hashed, dtype=np.int64)
+        self._hashed_keys = np.array(hashed, dtype=np.int32)
         values = [self._value(self.key_ids[k]) for k in hashed]
         self._table = _Cuckoo(values)
         self._filter = np.zeros(1 << (64 - int(_FILTER_SHIFT)), dtype=bool)
@@ -176,7 +177,7 @@ class NgramTable:
             keys.append(key)
         if not starts:
             return empty, empty
-        return np.concatenate(starts).astype(np.int64, copy=False), np.concatenate(keys).astype(np.int64, copy=False)
+        return np.concatenate(starts), np.concatenate(keys).astype(np.int32, copy=False)
 
 
 class _Cuckoo:
@@ -217,7 +218,7 @@ class _Cuckoo:
                 side ^= 1
             else:
                 return None
-        return ([np.array(k, dtype=np.uint64) for k in keys], [np.array(v, dtype=np.int64) for v in vals])
+        return ([np.array(k, dtype=np.uint64) for k in keys], [np.array(v, dtype=np.int32) for v in vals])
 
     def lookup(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in ``queries``, value index) of the queries that are stored values."""
@@ -288,14 +289,28 @@ class KeywordRules:
         arr = np.array(entries, dtype=np.int64).reshape(-1, 5)
         key_of_entry = np.where(arr[:, 0] >= 1 << 40, arr[:, 0] - (1 << 40) + n_sound, arr[:, 0])
         self._n_keys = n_sound + len(exact)
-        self._ptr = np.searchsorted(key_of_entry, np.arange(self._n_keys + 1)).astype(np.int64)
-        self._e_rule, self._e_slot, self._e_first, self._e_second = (arr[:, i].copy() for i in range(1, 5))
+        self._ptr = np.searchsorted(key_of_entry, np.arange(self._n_keys + 1)).astype(np.int32)
+        self._e_rule, self._e_slot, self._e_first, self._e_second = (arr[:, i].astype(np.int32) for i in range(1, 5))
         self._n_slots = len(slot_rule)
         self._slot_rule = np.array(slot_rule, dtype=np.int64)
         self._need = np.array(need, dtype=np.int64)
         self._all = self._need > 1  # ``all`` rules of one word behave as ``any``
         self._e_all = self._all[self._e_rule]
         self._checked = bool((self._e_first >= 0).any())
+        # Per key: the two characters its two-character homophone words must share one of (-1:
+        # none to check; -2: words with different characters, checked per (rule, word) entry).
+        self._key_first = np.full(self._n_keys, -1, dtype=np.int32)
+        self._key_second = np.full(self._n_keys, -1, dtype=np.int32)
+        self._e_mixed = None
+        if self._checked:
+            lo = self._ptr[:-1]
+            first_lo, first_hi = np.minimum.reduceat(self._e_first, lo), np.maximum.reduceat(self._e_first, lo)
+            second_lo, second_hi = np.minimum.reduceat(self._e_second, lo), np.maximum.reduceat(self._e_second, lo)
+            uniform = (first_lo == first_hi) & (second_lo == second_hi)
+            self._key_first = np.where(uniform, first_lo, -2)
+            self._key_second = np.where(uniform, second_lo, -2)
+            if not uniform.all():
+                self._e_mixed = np.repeat(~uniform, np.diff(self._ptr)) & (self._e_first >= 0)
         points = np.array([rule.points for rule in self.rules], dtype=np.float64)
         absent = np.array([rule.expect == "absent" for rule in self.rules], dtype=bool)
         self._signed = np.where(absent, -points, points)  # score change when a rule finds its words
@@ -306,7 +321,7 @@ class KeywordRules:
             dtype=np.int64,
         )
         self._scopes = list(scopes)
-        self._e_scope = self._scope_of_rule[self._e_rule]
+        self._e_scope = self._scope_of_rule[self._e_rule].astype(np.int32)
 
     def evaluate(self, transcripts: Sequence[tuple[Sequence[Segment], float]]) -> KeywordBatch:
         """Score ``transcripts`` ((segments, duration) each) against every keyword rule."""
@@ -318,7 +333,8 @@ class KeywordRules:
         first_turn = np.zeros(n_tr + 1, dtype=np.int64)
         np.cumsum(counts, out=first_turn[1:])
         joined = _SEP.join(texts)
-        codes = np.append(_codes(joined), np.uint32(0))  # one spare: a checked hit reads start + 1
+        # int32 like the keyword characters they are compared with; one spare: a check reads start + 1.
+        codes = np.append(_codes(joined), np.uint32(0)).view(np.int32)
         found_turn: list[np.ndarray] = []
         found_key: list[np.ndarray] = []
         found_start: list[np.ndarray] = []
@@ -326,7 +342,7 @@ class KeywordRules:
             if table is None:
                 continue
             if table is self._sound:
-                pieces, text_codes = texts, codes[:-1]
+                pieces, text_codes = texts, codes[:-1].view(np.uint32)
             else:
                 lowered = joined.lower()
                 pieces = texts if len(lowered) == len(joined) else [t.lower() for t in texts]
@@ -337,20 +353,32 @@ class KeywordRules:
             found_key.append(key + offset if offset else key)
             found_start.append(start if offset == 0 else np.full(start.size, -1, dtype=np.int64))
         turn, key, start = (np.concatenate(x) if len(x) > 1 else x[0] for x in (found_turn, found_key, found_start))
+        if self._checked:
+            # Two-character homophones: one character must be the keyword's own (我是 ~ 我市, not
+            # 便宜 ~ 变医); checked once per hit when every word of the key has the same characters.
+            first = self._key_first[key]
+            same = (first < 0) | (codes[start] == first) | (codes[start + 1] == self._key_second[key])
+            if not same.all():
+                turn, key, start = turn[same], key[same], start[same]
         # Each hit → the (rule, word) entries of its key.
         lo = self._ptr[key]
         size = self._ptr[key + 1] - lo
-        hit = np.repeat(np.arange(key.size, dtype=np.int64), size)
+        hit = np.repeat(np.arange(key.size, dtype=np.int32), size)
         entry = np.repeat(lo - (np.cumsum(size) - size), size)
-        entry += np.arange(entry.size, dtype=np.int64)
+        entry += np.arange(entry.size, dtype=np.int32)
         turn = turn[hit]
         in_scope = self._scope_masks(transcripts, turns, tr_of_turn, first_turn)
-        keep = in_scope.ravel()[self._e_scope[entry] * in_scope.shape[1] + turn]
-        if self._checked:
-            # Two-character homophones: one character must be the same as the keyword's.
-            at = start[hit]
-            first = self._e_first[entry]
-            keep &= (first < 0) | (codes[at] == first) | (codes[at + 1] == self._e_second[entry])
+        width = in_scope.shape[1]
+        scope = self._e_scope[entry]
+        if len(self._scopes) * width >= 1 << 31:
+            scope = scope.astype(np.int64)
+        keep = in_scope.ravel()[scope * width + turn]
+        if self._e_mixed is not None:
+            # Entries of a key shared by two-character words with different characters (我是 and
+            # 我市 both in the scheme): each word checks its own characters.
+            mixed = np.flatnonzero(self._e_mixed[entry])
+            at, ent = start[hit[mixed]], entry[mixed]
+            keep[mixed] &= (codes[at] == self._e_first[ent]) | (codes[at + 1] == self._e_second[ent])
         kept = np.flatnonzero(keep)
         entry, turn = entry[kept], turn[kept]
         rule = self._e_rule[entry]
@@ -390,7 +418,7 @@ class KeywordRules:
     def _turn_of(self, starts: np.ndarray, lengths: np.ndarray, pieces: list[str]) -> np.ndarray:
         """Index of the turn each hit lies in (the hits never cross a separator: see __init__)."""
         size = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + len(_SEP)
-        turn_at = np.repeat(np.arange(len(pieces), dtype=np.int64), size)
+        turn_at = np.repeat(np.arange(len(pieces), dtype=np.int32), size)
         return turn_at[starts]
 
     def _scope_masks(
@@ -402,7 +430,7 @@ class KeywordRules:
         masks = np.ones((len(self._scopes), n_turns), dtype=bool)
         if not n_turns:
             return masks
-        role = np.fromiter((_ROLE_CODE.get(s.role, 2) for s in turns), dtype=np.int64, count=n_turns)
+        role = np.array([_ROLE_CODE.get(s.role, 2) for s in turns], dtype=np.int64)
         begin = end = duration = None
         for index, (role_name, scope_items) in enumerate(self._scopes):
             mask = masks[index]
@@ -411,11 +439,11 @@ class KeywordRules:
             scope = dict(scope_items)
             if "first_seconds" in scope:
                 if begin is None:
-                    begin = np.fromiter((s.start for s in turns), dtype=np.float64, count=n_turns)
+                    begin = np.fromiter(map(attrgetter("start"), turns), dtype=np.float64, count=n_turns)
                 mask &= begin < scope["first_seconds"]
             if "last_seconds" in scope:
                 if end is None:
-                    end = np.fromiter((s.end for s in turns), dtype=np.float64, count=n_turns)
+                    end = np.fromiter(map(attrgetter("end"), turns), dtype=np.float64, count=n_turns)
                     duration = np.array([d for _, d in transcripts], dtype=np.float64)[tr_of_turn]
                 mask &= end > duration - scope["last_seconds"]
             if "first_turns" in scope or "last_turns" in scope:
