@@ -38,17 +38,18 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NULL = "\\N"
 SEP = "\x00"  # joins the fields before escaping; never left in a staged row (see _copy_line)
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_BREAKS = re.compile(r"[\t\n\r]")
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UTC = dt.UTC
 
 
-def _copy_line(fields: list[str], text: tuple[int, ...]) -> str:
-    """One COPY text line. Fields are joined and checked in one pass: only a row with a backslash,
-    tab or line break in a text cell is escaped field by field (typed columns, ``\\N`` included,
-    never hold one). A NUL inside a cell (PostgreSQL text cannot hold one) is dropped."""
+def _copy_line(fields: list[str], text: tuple[int, ...], nulls: int) -> str:
+    """One COPY text line. Fields are joined and checked in a few C passes: only a row with a
+    backslash, tab or line break in a text cell is escaped field by field. Typed columns never hold
+    one, except the ``nulls`` NULL markers (``\\N``), one backslash each. A NUL inside a cell
+    (PostgreSQL text cannot hold one) is dropped."""
     raw = SEP.join(fields)
-    if raw.count(SEP) != len(fields) - 1 or _COPY_SPECIAL.search(raw) is not None:
+    if raw.count(SEP) != len(fields) - 1 or raw.count("\\") != nulls or _COPY_BREAKS.search(raw) is not None:
         fields = list(fields)
         for i in text:
             fields[i] = fields[i].replace(SEP, "").translate(_COPY_ESCAPE)
@@ -156,8 +157,8 @@ class RowFormatter:
             if len(fields[i]) > limit:
                 fields[i] = fields[i][:limit]
         if self.postgres:
-            body = _copy_line(fields, _ORDER_TEXT)
-            line_text = [_copy_line(values, _LINE_TEXT) for values in lines]
+            body = _copy_line(fields, _ORDER_TEXT, (record.created_at is None) + (record.paid_at is None))
+            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] is NULL) for values in lines]
             digest = blake2b(self.salt, digest_size=16)
             digest.update(body.encode())
             for text in line_text:
@@ -177,6 +178,7 @@ def _typed(columns: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
 _ORDER_TYPED = _typed(ORDER_COLUMNS)
 _LINE_TYPED = _typed(LINE_COLUMNS)
 _ORDER_TEXT = tuple(i for i in range(len(ORDER_COLUMNS) - 1) if i not in _ORDER_TYPED)  # fingerprint: added later
+_PRICE = [name for name, _ in LINE_COLUMNS].index("price")  # the only nullable line column
 _LINE_TEXT = tuple(i for i in range(len(LINE_COLUMNS)) if i not in _LINE_TYPED)
 _SQLITE_VALUE = {NULL: None, "t": "1", "f": "0"}
 
