@@ -2,20 +2,32 @@
 (``shop.access``/``shop.selectors.shops_visible``): another organization's shop is a 404."""
 
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from shangdui.core.jobs import job_enqueue
+from shangdui.org.access import refuse
 from shangdui.org.models import Member
-from shangdui.shop import access, selectors
-from shangdui.shop.models import ImportBatch, Order
+from shangdui.shop import access, attribution, selectors, services
+from shangdui.shop.importers import ImportFileError
+from shangdui.shop.importers.mapping import (
+    DEFAULT_REFUND_VALUES,
+    MAPPABLE_FIELDS,
+    REQUIRED_FIELDS,
+    clean_mapping,
+    field_label,
+)
+from shangdui.shop.models import ImportBatch, Order, Shop
+from shangdui.shop.reviews import review_summary
 
 router = Router(tags=["shop"])
 
@@ -54,6 +66,7 @@ class OrderOut(Schema):
     phone_masked: bool
     carrier: str
     tracking_no: str
+    salesperson_id: int | None
 
     @staticmethod
     def resolve_receiver_name(obj: Order) -> str | None:
@@ -156,3 +169,126 @@ def import_create(request: HttpRequest, shop_id: int, file: File[UploadedFile],
                       title=f"导入订单到 {shop.name}：{name}",
                       params={"shop_id": shop.pk, "platform": platform, "file_name": name}, input_file=file)
     return Status(201, ImportJobOut(job_id=job.pk, status=job.status))
+
+
+# --- column mapping (generic platform), reviews, salesperson -----------------------------------------------------
+
+
+class MappingOut(Schema):
+    shop_id: int
+    platform: str
+    columns: dict[str, str]
+    amounts: str
+    refund_values: list[str]
+    header: list[str]
+    fields: list[dict[str, Any]]
+
+
+class MappingIn(Schema):
+    header: list[str]
+    columns: dict[str, str]
+    amounts: str = "order"
+    refund_values: list[str] = list(DEFAULT_REFUND_VALUES)
+
+
+def _mapping_out(shop: Shop) -> dict[str, Any]:
+    saved = shop.column_mapping or {}
+    return {"shop_id": shop.pk, "platform": shop.platform, "columns": saved.get("columns", {}),
+            "amounts": saved.get("amounts", "order"), "refund_values": saved.get("refund_values", []),
+            "header": saved.get("header", []),
+            "fields": [{"name": n, "label": field_label(n), "required": n in REQUIRED_FIELDS} for n in MAPPABLE_FIELDS]}
+
+
+@router.get("/shops/{shop_id}/mapping", response=MappingOut, summary="其他平台店铺的列映射（字段 → 文件中的列名）")
+def mapping_detail(request: HttpRequest, shop_id: int) -> dict[str, Any]:
+    return _mapping_out(access.get_shop_for_user(_viewer(request), shop_id, request=request))
+
+
+@router.put("/shops/{shop_id}/mapping", response=MappingOut,
+            summary="保存列映射（主管、总监）：header 为样例文件的表头，columns 为 字段 → 列名；"
+                    "order_id、paid_at、paid_amount 必填")
+def mapping_update(request: HttpRequest, shop_id: int, payload: MappingIn) -> dict[str, Any]:
+    viewer = _viewer(request)
+    shop = access.get_shop_manageable_for_user(viewer, shop_id, request=request)
+    try:
+        mapping = clean_mapping(payload.header, payload.columns, amounts=payload.amounts,
+                                refund_values=payload.refund_values)
+        services.shop_mapping_save(actor=viewer, shop=shop, mapping=mapping, request=request)
+    except ImportFileError as exc:
+        raise HttpError(422, exc.message) from exc
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return _mapping_out(shop)
+
+
+class ReviewCountsOut(Schema):
+    good: int
+    neutral: int
+    bad: int
+    total: int
+    good_rate: float
+
+
+class ReviewRowOut(ReviewCountsOut):
+    key: int | str | None
+    name: str | None
+
+
+class ReviewSummaryOut(Schema):
+    date_from: date
+    date_to: date
+    totals: ReviewCountsOut
+    by_shop: list[ReviewRowOut]
+    by_product: list[ReviewRowOut]
+    by_agent: list[ReviewRowOut]
+
+
+@router.get("/reviews", response=ReviewSummaryOut,
+            summary="好评/中评/差评数：合计、按店铺、按商品（前 50）、按客服；日期默认最近 30 天")
+def review_list(request: HttpRequest, shop_id: int | None = None, date_from: date | None = None,
+                date_to: date | None = None) -> dict[str, Any]:
+    end = date_to or timezone.localdate()
+    start = date_from or end - timedelta(days=29)
+    data = review_summary(organization_id=_viewer(request).organization_id, shop_ids=_shop_ids(request, shop_id),
+                          start=min(start, end), end=max(start, end))
+
+    def rows(items: list[dict[str, Any]], key: str, name: str) -> list[dict[str, Any]]:
+        return [{**row, "key": row[key], "name": row[name]} for row in items]
+
+    return {"date_from": min(start, end), "date_to": max(start, end), "totals": data["totals"],
+            "by_shop": rows(data["by_shop"], "shop_id", "shop__name"),
+            "by_product": rows(data["by_product"], "product", "product"),
+            "by_agent": rows(data["by_agent"], "agent_id", "agent__name")}
+
+
+@router.post("/shops/{shop_id}/reviews/imports", response={201: ImportJobOut},
+             summary="上传评价导出文件并在后台导入（multipart：file）；用 GET /api/jobs/{job_id} 查看进度和结果")
+def review_import_create(request: HttpRequest, shop_id: int, file: File[UploadedFile]) -> Status[ImportJobOut]:
+    viewer = _viewer(request)
+    shop = access.get_shop_importable_for_user(viewer, shop_id, request=request)
+    name = file.name or "reviews"
+    if not name.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise HttpError(422, "不支持的文件类型：请上传 .csv 或 .xlsx。")
+    job = job_enqueue(organization=viewer.organization, kind="shop.import_reviews", created_by=request.user,
+                      title=f"导入评价到 {shop.name}：{name}", params={"shop_id": shop.pk, "file_name": name},
+                      input_file=file)
+    return Status(201, ImportJobOut(job_id=job.pk, status=job.status))
+
+
+class SalespersonIn(Schema):
+    member_id: int | None
+
+
+@router.put("/orders/{order_pk}/salesperson", response=OrderOut,
+            summary="设置订单的业务员（主管、总监；member_id 为 null 表示清除），记入审计日志")
+def order_salesperson(request: HttpRequest, order_pk: int, payload: SalespersonIn) -> Any:
+    viewer = _viewer(request)
+    order = access.get_order_for_user(viewer, order_pk, request=request)
+    if not attribution.can_set_salesperson(viewer):
+        raise refuse(viewer, what="order salesperson", object_id=order_pk, request=request)
+    member = None
+    if payload.member_id is not None:
+        member = Member.objects.filter(organization_id=viewer.organization_id, pk=payload.member_id).first()
+        if member is None:
+            raise HttpError(422, "成员不存在。")
+    return attribution.order_salesperson_set(actor=viewer, order=order, salesperson=member, request=request)

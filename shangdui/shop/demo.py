@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
@@ -16,6 +18,7 @@ from shangdui.shop.importers import OrderLine as LineRecord
 from shangdui.shop.importers import OrderRecord
 from shangdui.shop.imports import ORDER_COLUMNS, order_rows
 from shangdui.shop.models import Order, OrderLine, Shop
+from shangdui.shop.reviews import reviews_import
 
 DAYS = 90
 PRODUCTS = [
@@ -104,7 +107,37 @@ def demo_orders(*, organization: Organization, shops: list[Shop], seed: int = 20
          for order, lines in zip(orders, pending_lines, strict=True) for line in lines], batch_size=2000)
     summaries.refresh(shop_ids=[s.pk for s in shops], start=today - dt.timedelta(days=DAYS), end=today)
     followups_generate(organization=organization)
+    demo_reviews(organization=organization, shops=shops, rng=rng)
     return len(orders)
+
+
+def demo_reviews(*, organization: Organization, shops: list[Shop], rng: random.Random) -> int:
+    """About a third of delivered orders get a review (mostly good), written as each platform's review
+    export and imported through the real importer, so agents are credited as for an uploaded file."""
+    now = timezone.now()
+    header = ["订单编号", "宝贝名称", "评价", "评价内容", "评价时间"]
+    texts = {"好评": ("花很新鲜，包装精美", "送人很有面子，下次还来", "物流快，花开得很好"),
+             "中评": ("花还可以，就是有点小", "包装一般"), "差评": ("花到的时候有点蔫了", "和图片差别较大")}
+    total = 0
+    for shop in shops:
+        delivered = Order.objects.filter(shop=shop, delivered_at__isnull=False).order_by("pk")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for order in delivered.prefetch_related("lines"):
+            if rng.random() > 0.35 or order.delivered_at is None:
+                continue
+            reviewed_at = order.delivered_at + dt.timedelta(hours=rng.randint(6, 96))
+            if reviewed_at > now:
+                continue
+            roll = rng.random()
+            rating = "好评" if roll < 0.86 else "中评" if roll < 0.95 else "差评"
+            title = next(iter(order.lines.all())).title if order.lines.all() else ""
+            writer.writerow([order.order_id, title, rating, rng.choice(texts[rating]),
+                             timezone.localtime(reviewed_at).strftime("%Y-%m-%d %H:%M:%S")])
+        total += reviews_import(organization=organization, shop=shop,
+                                source=io.BytesIO(buffer.getvalue().encode()), file_name="demo")["reviews"]
+    return total
 
 
 CARRIERS = ("sf", "zto", "yto", "yunda")

@@ -28,7 +28,9 @@ def demo_shops(*, organization: Organization) -> list[Shop]:
     operations = Department.objects.filter(organization=organization, kind="operations").first()
     shops = [
         Shop.objects.get_or_create(
-            organization=organization, name=name, defaults={"platform": platform, "department": operations}
+            organization=organization, name=name,
+            defaults={"platform": platform, "department": operations, "sender_name": "花语优选发货仓",
+                      "sender_phone": "0571-88886666", "sender_address": "浙江省杭州市余杭区仓前街道文一西路1号"},
         )[0]
         for name, platform in DEMO_SHOPS
     ]

@@ -104,3 +104,18 @@ API: dict[Any, Any] = {
     ("POST", "/api/shops/{shop_id}/imports"): (lambda w: f"/api/shops/{_ops_shop(w)}/imports", {},
                                                expect(401, 422, 422, 422, 422, 422, 422)),
 }
+
+API.update({
+    ("GET", "/api/shops/{shop_id}/mapping"): (lambda w: f"/api/shops/{_ops_shop(w)}/mapping", None,
+                                              expect(401, 200, 200, 200, 200, 200, 404)),
+    # An empty header is refused (422) only after the access check: 404 for those who may not edit.
+    ("PUT", "/api/shops/{shop_id}/mapping"): (lambda w: f"/api/shops/{_ops_shop(w)}/mapping",
+                                              {"header": [], "columns": {}},
+                                              expect(401, 404, 404, 422, 422, 404, 404)),
+    ("GET", "/api/reviews"): (lambda w: "/api/reviews", None, everyone(200, anonymous=401)),
+    ("POST", "/api/shops/{shop_id}/reviews/imports"): (lambda w: f"/api/shops/{_ops_shop(w)}/reviews/imports", {},
+                                                       expect(401, 422, 422, 422, 422, 422, 422)),
+    ("PUT", "/api/orders/{order_pk}/salesperson"): (lambda w: f"/api/orders/{_order(w)}/salesperson",
+                                                    {"member_id": None},
+                                                    expect(401, 404, 404, 200, 200, 404, 404)),
+})

@@ -140,3 +140,42 @@ def test_import_job_page_and_export(world: Any, login: Any, django_capture_on_co
     failed = Job.objects.filter(kind="shop.import_reviews").latest("pk")
     assert failed.status == Job.Status.FAILED and "评价时间" in failed.error
     assert not Review.objects.exists()
+
+
+@pytest.mark.django_db
+def test_review_and_mapping_api(world: Any, login: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from shangdui.shop.models import Shop
+    from shangdui.shop.tests.test_mapping import COLUMNS
+    from shangdui.shop.tests.test_mapping import HEADER as ORDER_HEADER
+
+    _orders(world)
+    world.shop.department = world.ops
+    world.shop.save()
+    client = login(world.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/shops/{world.shop.pk}/reviews/imports",
+                               {"file": SimpleUploadedFile("r.csv", csv_bytes(HEADER, _rows()))})
+    assert response.status_code == 201, response.content
+    assert client.get(f"/api/jobs/{response.json()['job_id']}").json()["result"]["good"] == 2
+    summary = client.get("/api/reviews?date_from=2026-11-01&date_to=2026-11-30").json()
+    assert summary["totals"] == {"good": 2, "neutral": 1, "bad": 1, "total": 4, "good_rate": 50.0}
+    assert {row["name"]: row["good"] for row in summary["by_agent"]} == {"Carl": 1, "Alice": 1, "Bob": 0, None: 0}
+    # Mapping: managers save it for an "other" shop; a bad one is a 422 in Chinese; a member cannot.
+    shop = Shop.objects.create(organization=world.org, name="微店", platform="other", department=world.ops)
+    url = f"/api/shops/{shop.pk}/mapping"
+    bad = client.put(url, {"header": ORDER_HEADER, "columns": {"order_id": "单据编号"}},
+                     content_type="application/json")
+    assert bad.status_code == 422 and "付款时间" in bad.json()["message"]
+    ok = client.put(url, {"header": ORDER_HEADER, "columns": COLUMNS, "refund_values": ["已退款"]},
+                    content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["columns"] == COLUMNS
+    assert login(world.member).get(url).json()["columns"]["salesperson"] == "业务员"
+    assert login(world.member).put(url, {"header": ORDER_HEADER, "columns": COLUMNS},
+                                   content_type="application/json").status_code == 404
+    # Salesperson by API: managers only, audited by the service.
+    order = Order.objects.get(order_id="1001")
+    url = f"/api/orders/{order.pk}/salesperson"
+    assert login(world.member).put(url, {"member_id": world.member.pk},
+                                   content_type="application/json").status_code == 404
+    response = login(world.manager).put(url, {"member_id": world.member.pk}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["salesperson_id"] == world.member.pk

@@ -105,6 +105,15 @@ def test_demo_shops_have_orders_on_the_dashboard(world: Any, login: Any) -> None
     assert set(Order.objects.values_list("platform", flat=True).distinct()) == {"taobao", "jd", "pdd", "douyin"}
     body = login(world.director).get("/shops/dashboard/?period=month").content.decode()
     assert "红玫瑰" in body or "香槟玫瑰" in body
+    # Reviews of delivered orders, mostly good, counted on the review page; senders for waybills.
+    from shangdui.shop.models import Review
+
+    reviews = Review.objects.filter(organization=world.org)
+    assert reviews.count() > 300 and reviews.filter(rating="good").count() > reviews.count() * 0.7
+    assert reviews.filter(agent__isnull=False).exists()  # credited to the review follow-up's assignee
+    assert all(shop.sender_phone for shop in shops)
+    page = login(world.director).get("/shops/reviews/?period=quarter").content.decode()
+    assert "好评数" in page and ("红玫瑰" in page or "香槟玫瑰" in page)
 
 
 @pytest.mark.django_db
