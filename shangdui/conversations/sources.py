@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shangdui.conversations.models import Conversation, RecordingSource, VoiceProfile, WatchedFile
@@ -205,9 +206,10 @@ def _move(path: Path, sub: str) -> Path:
     return target
 
 
-def _fail(path: Path, row: WatchedFile, reason: str) -> None:
+def _fail(path: Path, row: WatchedFile, reason: str, english: str = "") -> None:
     moved = _move(path, FAILED)
-    moved.with_name(moved.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+    text = f"{reason}\n{english}\n" if english else f"{reason}\n"
+    moved.with_name(moved.name + ".reason.txt").write_text(text, encoding="utf-8")
     WatchedFile.objects.filter(pk=row.pk).update(status=WatchedFile.Status.FAILED, reason=reason[:2000])
 
 
@@ -238,25 +240,35 @@ def _readable(path: Path) -> str | None:
     return None
 
 
+def _problem(source: RecordingSource, path: Path, row: WatchedFile) -> str:
+    """Why the file cannot be ingested (in the active language), or "" when it can."""
+    if not path.name.lower().endswith(AUDIO_SUFFIXES):
+        return _("%(name)s: unsupported format; use wav, mp3, m4a/aac, amr, ogg/opus or flac.") % {"name": path.name}
+    if row.size == 0:
+        return _("%(name)s is empty.") % {"name": path.name}
+    if row.size > MAX_AUDIO_BYTES:
+        return _("%(name)s is larger than 500 MB.") % {"name": path.name}
+    unreadable = _readable(path)
+    if unreadable:
+        return unreadable
+    if member_for_file(source, path.name) is None:
+        return _("No member for %(name)s: name the file <username>_<anything> or set the source's default member.") % {
+            "name": path.name
+        }
+    return ""
+
+
 def _ingest(source: RecordingSource, path: Path, row: WatchedFile, report: ScanReport) -> None:
     label = f"{source.watch_folder}/{path.name}"
-    if not path.name.lower().endswith(AUDIO_SUFFIXES):
-        reason = _("%(name)s: unsupported format; use wav, mp3, m4a/aac, amr, ogg/opus or flac.") % {"name": path.name}
-    elif row.size == 0:
-        reason = _("%(name)s is empty.") % {"name": path.name}
-    elif row.size > MAX_AUDIO_BYTES:
-        reason = _("%(name)s is larger than 500 MB.") % {"name": path.name}
-    else:
-        reason = _readable(path) or ""
-    member = member_for_file(source, path.name) if not reason else None
-    if not reason and member is None:
-        reason = _(
-            "No member for %(name)s: name the file <username>_<anything> or set the source's default member."
-        ) % {"name": path.name}
+    reason = _problem(source, path, row)
     if reason:
-        _fail(path, row, reason)
+        with translation.override("en"):
+            english = _problem(source, path, row)
+        # The reason file is read by whoever looks after the device: in Chinese and in English.
+        _fail(path, row, reason, english if english != reason else "")
         report.failed.append(f"{label}: {reason}")
         return
+    member = member_for_file(source, path.name)
     assert member is not None
     digest = _sha256(path)
     earlier = WatchedFile.objects.filter(source=source, sha256=digest, status=WatchedFile.Status.INGESTED).first()

@@ -119,7 +119,8 @@ def test_file_name_names_the_member_and_unreadable_files_fail_with_a_reason(worl
             "notes.txt.reason.txt",
         ]
     )
-    assert "<用户名>_<任意>" in (failed / "nobody.wav.reason.txt").read_text(encoding="utf-8")
+    reason = (failed / "nobody.wav.reason.txt").read_text(encoding="utf-8")
+    assert "<用户名>_<任意>" in reason and "<username>_<anything>" in reason  # Chinese and English
     assert (failed / "broken.wav.reason.txt").read_text(encoding="utf-8").strip()
     # Nothing is left pending, and a later scan does nothing.
     assert not WatchedFile.objects.filter(status=WatchedFile.Status.PENDING).exists()
