@@ -12,6 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shangdui.coaching import services
@@ -304,3 +306,34 @@ def test_api_creates_lists_and_marks_clips(world: Any, login: Any, tmp_path: Pat
         "objection",
         "closing",
     }
+
+
+def test_the_library_page_does_not_grow_queries_with_clips(world: Any, login: Any, tmp_path: Path) -> None:
+    conversation = _conversation(world.member, tmp_path, audio=b"x")
+    playlist = _opening(world.org)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            Clip.objects.create(
+                organization=world.org,
+                playlist=playlist,
+                conversation=conversation,
+                member=world.member,
+                start=1,
+                end=3,
+                title=f"片段{i}",
+                status=Clip.Status.READY,
+                added_by=world.manager,
+                lines=[{"start": 0, "end": 2, "role": "agent", "text": "您好"}],
+            )
+
+    mia = login(world.manager)
+    add(2)
+    mia.get("/coaching/")  # warm up: sessions, playlists created
+    with CaptureQueriesContext(connection) as few:
+        assert mia.get("/coaching/").status_code == 200
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        page = mia.get("/coaching/").content.decode()
+    assert page.count('data-testid="clip"') == 12
+    assert len(many.captured_queries) == len(few.captured_queries) <= 20
