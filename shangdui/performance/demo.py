@@ -28,6 +28,81 @@ def _month_end(start: dt.date) -> dt.date:
     return (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
+def _agree(goal: Goal, confirmer: Member) -> Goal:
+    goals.goal_comment(actor=confirmer, goal=goal, text="同意，按这个目标推进。")
+    return goals.goal_confirm(actor=confirmer, goal=goal)
+
+
+def _carrier_bill(organization: Organization, start: dt.date) -> None:
+    """A carrier bill (物流账单) for this month's shipped demo orders, as a carrier would send it:
+    imported through the shop app's bill import, so logistics-cost goals have data."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shangdui.shop.costs import carrier_bill_import
+    from shangdui.shop.models import Order
+
+    rows = ["运单号,计费重量,运费"]
+    shipped = Order.objects.filter(organization=organization, shipped_at__date__gte=start).exclude(
+        tracking_no="").order_by("id").values_list("id", "tracking_no")[:400]
+    for order_id, tracking in shipped:
+        weight = Decimal("0.8") + Decimal(order_id % 7) / 4
+        fee = Decimal("4.50") + (weight - 1).max(Decimal(0)) * 2 + Decimal(order_id % 3) / 2
+        rows.append(f"{tracking},{weight:.2f},{fee:.2f}")
+    if len(rows) > 1:
+        carrier_bill_import(organization=organization, carrier="yto",
+                            source=SimpleUploadedFile("demo-bill.csv", "\n".join(rows).encode()))
+
+
+def _attribute_orders(organization: Organization, members: dict[str, Member], since: dt.date) -> None:
+    """The sales manager attributes every eighth paid order since ``since`` to a sales consultant,
+    through the shop app's own service (as on the order page), so own-order commission has orders."""
+    from shangdui.shop.attribution import order_salesperson_set
+    from shangdui.shop.models import Order
+
+    manager = members.get("郑伟")
+    consultants = [members[n] for n in ("谢婉清", "韩涛", "曹雪梅") if n in members]
+    if manager is None or not consultants:
+        return
+    paid = Order.objects.filter(organization=organization, paid_at__isnull=False, order_date__gte=since).order_by("id")
+    for index, order in enumerate(paid[::8][:120]):
+        order_salesperson_set(actor=manager, order=order, salesperson=consultants[index % len(consultants)])
+
+
+def _data_goals(organization: Organization, director: Member, members: dict[str, Member], start: dt.date,
+                shops: list[Shop]) -> None:
+    """This month's goals on measures computed from the other apps' data."""
+    end = _month_end(start)
+    departments = {d.kind: d for d in Department.objects.filter(organization=organization)}
+    cs, logistics = departments.get("customer_service"), departments.get("logistics")
+    cs_head, packer_head = members.get("张丽"), members.get("徐建国")
+    if cs is not None and cs_head is not None:
+        team = goals.goal_propose(actor=director, organization=organization, department=cs,
+                                  title=f"{start.month}月客服好评数", measure="good_reviews", target=Decimal("120"),
+                                  period_start=start, period_end=end,
+                                  benchmark="同类目头部店铺月好评约 150 条（店铺评价页 · 近 30 天）")
+        _agree(team, cs_head)
+        for name, measure, target, label in (("杨晓敏", "inspection_score", "85", "会话质检得分"),
+                                             ("林芳", "good_reviews", "40", "好评数")):
+            if name in members:
+                _agree(goals.goal_propose(actor=cs_head, organization=organization, member=members[name],
+                                          title=f"{start.month}月{label}", measure=measure, target=Decimal(target),
+                                          period_start=start, period_end=end,
+                                          parent=team if measure == "good_reviews" else None),
+                       members[name])
+    if logistics is not None and packer_head is not None:
+        _carrier_bill(organization, start)
+        _agree(goals.goal_propose(actor=director, organization=organization, department=logistics,
+                                  title=f"{start.month}月单均物流成本不超过 ¥6", measure="logistics_cost",
+                                  target=Decimal("6"), period_start=start, period_end=end), packer_head)
+    tmall = [s for s in shops if s.platform == "taobao"]
+    ops_head = members.get("王海燕")
+    if tmall and ops_head is not None and "李文博" in members:
+        _agree(goals.goal_propose(actor=ops_head, organization=organization, member=members["李文博"],
+                                  title=f"{start.month}月淘宝/天猫平台净销售额", measure="net_sales",
+                                  target=Decimal("150000"), period_start=start, period_end=end,
+                                  platforms=["taobao"]), members["李文博"])
+
+
 def demo_performance(*, organization: Organization) -> None:
     director = Member.objects.get(organization=organization, role=Member.Role.DIRECTOR)
     finance = Member.objects.filter(organization=organization, role=Member.Role.FINANCE).first() or director
@@ -41,7 +116,8 @@ def demo_performance(*, organization: Organization) -> None:
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
     last_end = _month_end(last_month)
 
-    # Pay plans: commission for operations, bonus for design, base for everyone else.
+    _attribute_orders(organization, members, last_month)
+    # Pay plans: commission for operations and sales (own orders), bonus for design, base for the rest.
     positions = {p.name: p for p in Position.objects.filter(organization=organization)}
     for name, position in positions.items():
         if name == "店铺运营":
@@ -52,6 +128,12 @@ def demo_performance(*, organization: Organization) -> None:
             services.payplan_create(actor=finance, organization=organization, name="运营主管：按完成率提成",
                                     kind="commission", position=position, scope="department", basis="completion",
                                     tiers=COMPLETION_TIERS, monthly_target=Decimal("300000"))
+        elif name == "销售顾问":
+            # Commission on the orders attributed to the consultant (Order.salesperson), not a shop.
+            services.payplan_create(actor=finance, organization=organization, name="销售顾问：底薪 + 本人订单提成",
+                                    kind="commission", position=position, scope="own_orders",
+                                    tiers=[{"start": "0", "end": "50000", "rate": "3"},
+                                           {"start": "50000", "end": None, "rate": "5"}])
         elif name in BONUS_POSITIONS:
             services.payplan_create(actor=finance, organization=organization, name=f"{name}：底薪 + 绩效奖金",
                                     kind="bonus", position=position, bonus_pool=Decimal(BONUS_POSITIONS[name]))
@@ -86,6 +168,7 @@ def demo_performance(*, organization: Organization) -> None:
             if measure == "manual":
                 goals.goal_record_progress(actor=designer, goal=goal,
                                            value=Decimal("18") if start == last_month else Decimal("9"))
+    _data_goals(organization, director, members, this_month, shops)
     proposed = goals.goal_propose(actor=members["赵雪"], organization=organization, member=members["赵雪"],
                                   title=f"{this_month.month}月直通车 ROI 提升到 3", measure="manual",
                                   target=Decimal("3"), period_start=this_month, period_end=_month_end(this_month))

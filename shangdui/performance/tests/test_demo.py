@@ -28,6 +28,14 @@ def test_demo_company_has_every_workflow(client: Any) -> None:
     commission = PayLine.objects.filter(statement__pay_run=run, kind=PayLine.Kind.COMMISSION)
     assert commission.exists() and all(line.evidence["orders"] > 0 for line in commission)
     assert PayLine.objects.filter(statement__pay_run=run, kind=PayLine.Kind.BONUS, amount__gt=0).exists()
+    own = commission.filter(evidence__scope="own_orders")
+    assert own.count() == 3 and all(line.amount > 0 for line in own)  # the three sales consultants
+    measures = {g.measure: g for g in Goal.objects.filter(organization=organization, state=Goal.State.AGREED)}
+    assert {"good_reviews", "logistics_cost", "inspection_score", "net_sales"} <= set(measures)
+    assert goals.goal_progress(measures["good_reviews"]).value > 0
+    cost = goals.goal_progress(measures["logistics_cost"])
+    assert cost.lower_is_better and cost.evidence["orders"] > 0 and cost.value > 0
+    assert Goal.objects.filter(organization=organization, platforms=["taobao"]).exists()
     manager = Member.objects.get(organization=organization, name="王海燕")
     overdue = {row.member.name for row in people.overdue_one_on_ones(manager)}
     assert "孙浩然" in overdue and "李文博" not in overdue
