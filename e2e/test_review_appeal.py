@@ -169,18 +169,38 @@ def test_coaching_library_on_a_phone(page: Page, live_server: Any, tmp_path: Pat
     clip = Clip.objects.get()
     assert clip.status == "ready" and abs(clip.duration - 5.0) < 0.01
 
-    # A peer, on a phone, opens the opening playlist: no sideways scrolling, the clip plays.
+    # A second clip in the same playlist, so that the phone plays them one after the other.
+    from shangdui.coaching.services import clip_create
+
+    second = clip_create(
+        actor=world.manager,
+        conversation=conversation,
+        from_line=2,
+        to_line=3,
+        playlist=clip.playlist,
+        title="顺势推荐试穿",
+    )
+    second.refresh_from_db()
+    assert second.status == "ready"
+
+    # A peer, on a phone, opens the opening playlist: no sideways scrolling, the clips play in order.
     page.set_viewport_size({"width": 390, "height": 844})
     _login(page, base, "bob")
     page.goto(f"{base}/coaching/?scenario=opening")
-    expect(page.get_by_test_id("clip")).to_contain_text("开场先报名字")
-    expect(page.get_by_test_id("clip")).not_to_contain_text("我给您拿一件试试")  # outside the clip
+    clips = page.get_by_test_id("clip")
+    expect(clips).to_have_count(2)
+    expect(clips.first).to_contain_text("开场先报名字")
+    expect(clips.first).not_to_contain_text("我给您拿一件试试")  # a line outside the clip
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    player = page.locator("[data-clip-audio]")
-    box = player.bounding_box()
+    box = page.locator("[data-clip-audio]").first.bounding_box()
     assert box is not None and box["width"] <= 390
     page.get_by_test_id("play-all").click()
-    _until(page, "document.querySelector('[data-clip-audio]').currentTime > 0.5")
-    page.get_by_test_id("mark-listened").click()
-    expect(page.get_by_test_id("listened")).to_be_visible()
+    _until(page, "document.querySelectorAll('[data-clip-audio]')[0].currentTime > 0.3")
+    # When the first ends it is marked listened and the second starts by itself.
+    _until(page, "document.querySelectorAll('[data-clip-audio]')[1].currentTime > 0.3", timeout_s=30)
+    expect(clips.first.get_by_test_id("listened")).to_be_visible()
     assert ClipListen.objects.filter(clip=clip, member=world.peer).exists()
+    clips.nth(1).get_by_test_id("mark-listened").click()
+    expect(clips.nth(1).get_by_test_id("listened")).to_be_visible()
+    assert ClipListen.objects.filter(member=world.peer).count() == 2
+    assert not ClipListen.objects.filter(member=world.member).exists()  # listened is per member
