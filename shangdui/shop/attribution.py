@@ -86,7 +86,7 @@ def order_salesperson_set(*, actor: Member, order: Order, salesperson: Member | 
         raise ValidationError(_("Not found."))
     if salesperson is not None and salesperson.organization_id != actor.organization_id:
         raise ValidationError(_("The salesperson is not a member of this organization."))
-    locked = Order.objects.select_for_update().select_related("salesperson").get(pk=order.pk)
+    locked = Order.objects.select_for_update(of=("self",)).select_related("salesperson").get(pk=order.pk)
     if locked.salesperson_id == (salesperson.pk if salesperson else None):
         return locked
     before = locked.salesperson.name if locked.salesperson else ""
