@@ -5,9 +5,12 @@
 
 The database named by DATABASE_URL is migrated and its "bench-pay" organization is replaced.
 Orders are generated with COPY on PostgreSQL (executemany on SQLite), ~90 % of them in the pay
-month, spread over 50 shops in 20 departments. Measures, in one process: the bare grouped sales
-query over the month (the baseline: the least any pay run must read), the first pay run (creates
-the settlement) and a rerun of the draft (replaces every statement). Prints JSON.
+month, spread over 50 shops in 20 departments; about 30 % are attributed to one of the 100 推广
+members, who are paid commission on their own orders. Measures, in one process: the bare grouped
+sales query over the month (the baseline: the least any pay run must read), the first pay run
+(creates the settlement), a rerun of the draft (replaces every statement) and a rerun through the
+background-job path the page and API use (``performance.payrun`` claimed and run by
+``core.jobs.job_run``). Prints JSON, with the process's CPU seconds for each step.
 """
 
 from __future__ import annotations
@@ -87,11 +90,16 @@ def main() -> None:
                                     {"start": "100", "end": "300", "rate": "1"}])
         services.payplan_create(actor=actor, organization=organization, name="设计奖金", kind="bonus",
                                 position=positions[2], bonus_pool=Decimal("2000"))
-        for position in positions[3:]:
-            services.payplan_create(actor=actor, organization=organization, name=position.name, kind="base",
-                                    position=position)
+        services.payplan_create(actor=actor, organization=organization, name=positions[3].name, kind="base",
+                                position=positions[3])
+        services.payplan_create(actor=actor, organization=organization, name="推广本人订单提成", kind="commission",
+                                position=positions[4], scope="own_orders", tiers=[
+                                    {"start": "0", "end": "50000", "rate": "3"},
+                                    {"start": "50000", "end": None, "rate": "5"}])
+        sellers = list(Member.objects.filter(organization=organization, position=positions[4]).values_list(
+            "id", flat=True))
         generated = time.perf_counter()
-        _insert_orders(connection, Order, organization, shops, args.orders, rng)
+        _insert_orders(connection, Order, organization, shops, args.orders, rng, sellers)
         print(f"generated {args.orders} orders in {time.perf_counter() - generated:.1f}s", file=sys.stderr)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -99,28 +107,44 @@ def main() -> None:
     print(f"setup {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
     start, end = selectors.month_bounds(PERIOD)
-    baseline_s = _timed(lambda: selectors.sales_by_shop(organization.id, start, end))[0]
+    baseline_s, _rows, baseline_cpu = _timed(lambda: selectors.sales_by_shop(organization.id, start, end))
     actor = Member.objects.filter(organization=organization).order_by("id").first()
     PayRun.objects.filter(organization=organization).delete()
-    first_s, run = _timed(lambda: services.payrun_run(actor=actor, organization=organization, period=PERIOD))
-    rerun_s, again = _timed(lambda: services.payrun_run(actor=actor, organization=organization, period=PERIOD))
+    first_s, run, first_cpu = _timed(lambda: services.payrun_run(actor=actor, organization=organization,
+                                                                 period=PERIOD))
+    rerun_s, again, rerun_cpu = _timed(lambda: services.payrun_run(actor=actor, organization=organization,
+                                                                   period=PERIOD))
     assert run.total == again.total and run.statement_count == again.statement_count
+    from shangdui.core.jobs import job_run
+    from shangdui.core.models import Job
+    from shangdui.performance.jobs import PAYRUN_KIND
+
+    job = Job.objects.create(organization=organization, kind=PAYRUN_KIND, created_by=actor.user,
+                             params={"period": PERIOD.isoformat(), "member_id": actor.id})
+    job_s, outcome, job_cpu = _timed(lambda: job_run(job.pk))
+    job.refresh_from_db()
+    assert outcome == "done" and job.result["total"] == str(run.total), (outcome, job.error)
     print(json.dumps({
         "database": connection.vendor, "members": args.members,
         "orders": Order.objects.filter(organization=organization).count(),
         "statements": run.statement_count, "total": str(run.total),
         "baseline_sales_query_s": round(baseline_s, 3), "first_run_s": round(first_s, 3),
         "rerun_s": round(rerun_s, 3), "first_run_vs_baseline": round(first_s / baseline_s, 1) if baseline_s else None,
+        "job_rerun_s": round(job_s, 3), "job_rerun_vs_rerun": round(job_s / rerun_s, 2) if rerun_s else None,
+        "cpu_s": {"baseline": round(baseline_cpu, 3), "first_run": round(first_cpu, 3),
+                  "rerun": round(rerun_cpu, 3), "job_rerun": round(job_cpu, 3)},
+        "own_order_commission": str(sum(s.commission for s in run.statements.filter(plan__scope="own_orders"))),
     }, ensure_ascii=False, indent=2))
 
 
 def _timed(func):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+    """Wall seconds, the result, and this process's CPU seconds (the database's own CPU is not in it)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = func()
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, result, time.process_time() - cpu
 
 
-def _insert_orders(connection, order_model, organization, shops, count, rng) -> None:  # type: ignore[no-untyped-def]
+def _insert_orders(connection, order_model, organization, shops, count, rng, sellers) -> None:  # type: ignore[no-untyped-def]
     """Stream generated orders into shop_order: COPY on PostgreSQL, executemany on SQLite."""
     fields = [f for f in order_model._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
@@ -142,6 +166,7 @@ def _insert_orders(connection, order_model, organization, shops, count, rng) -> 
                 "paid_at": dt.datetime.combine(day, dt.time(12), dt.UTC) if paid else None, "order_date": day,
                 "paid_amount": amount if paid else Decimal("0.00"), "refund_amount": refund,
                 "refunded": refund > 0, "updated_at": now,
+                "salesperson_id": rng.choice(sellers) if sellers and rng.random() < 0.3 else None,
             }
             yield [values[f.attname] if f.attname in values else defaults[f.attname] for f in fields]
 
