@@ -37,7 +37,7 @@ _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _FILTER_SHIFT = np.uint64(64 - 19)
 _DIRECT_MAX = 1 << 21  # entries of a direct-address table (int32: 8 MiB at most)
-_SEP = "\n"  # between turns; a hit that spans it is dropped, so keywords may even contain it
+_SEP = "\n"  # between turns: no keyword contains it (parse_scheme), so no hit spans two turns
 _ROLE_CODE = {"agent": 0, "customer": 1}
 
 
@@ -47,6 +47,17 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     if values.size:
         values = values[np.concatenate([[True], values[1:] != values[:-1]])]
     return values
+
+
+def _groups(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of ``sizes`` (each ≥ 1) laid end to end: the run of every element and where each
+    run begins. ``np.repeat(np.arange(n), sizes)`` without np.repeat, which is several times slower."""
+    first_of = np.cumsum(sizes, dtype=np.int32)
+    total = int(first_of[-1]) if sizes.size else 0
+    first_of -= sizes
+    marks = np.zeros(total, dtype=np.int32)
+    marks[first_of[1:]] = 1
+    return np.cumsum(marks, dtype=np.int32), first_of
 
 
 def _codes(text: str) -> np.ndarray:
@@ -258,8 +269,9 @@ class KeywordRules:
         self.rules = list(rules)
         sound: dict[str, int] = {}  # canonical key → key index
         exact: dict[str, int] = {}
-        # One entry per (key, rule, distinct word of the rule): CSR by key after sorting.
-        entries: list[tuple[int, int, int, int, int]] = []  # (key, rule, slot, first, second)
+        # One entry per (key, rule, distinct word of the rule). Entries of one key with the same
+        # characters to check form a variant: key → variants → entries, two CSR maps.
+        entries: list[tuple[int, int, int, int, int]] = []  # (key, first, second, rule, slot)
         slot_rule: list[int] = []
         need: list[int] = []
         canon = _lookup()
@@ -278,7 +290,7 @@ class KeywordRules:
                 else:
                     k = exact.setdefault(word.lower(), len(exact)) + (1 << 40)
                     first = second = -1
-                entries.append((k, r, slot, first, second))
+                entries.append((k, first, second, r, slot))
         # Turns are joined with _SEP; a keyword containing it could match across two turns.
         if any(_SEP in k for k in (*exact, *sound)):
             raise ValueError("keywords cannot contain a line break (parse_scheme rejects them)")
@@ -289,28 +301,22 @@ class KeywordRules:
         arr = np.array(entries, dtype=np.int64).reshape(-1, 5)
         key_of_entry = np.where(arr[:, 0] >= 1 << 40, arr[:, 0] - (1 << 40) + n_sound, arr[:, 0])
         self._n_keys = n_sound + len(exact)
-        self._ptr = np.searchsorted(key_of_entry, np.arange(self._n_keys + 1)).astype(np.int32)
-        self._e_rule, self._e_slot, self._e_first, self._e_second = (arr[:, i].astype(np.int32) for i in range(1, 5))
+        first, second = arr[:, 1], arr[:, 2]
+        new = np.ones(len(entries), dtype=bool)
+        new[1:] = (key_of_entry[1:] != key_of_entry[:-1]) | (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+        variant_start = np.flatnonzero(new)
+        self._ptr = np.append(variant_start, len(entries)).astype(np.int32)  # variant → its entries
+        self._var_ptr = np.searchsorted(key_of_entry[variant_start], np.arange(self._n_keys + 1)).astype(np.int32)
+        self._var_first = first[variant_start].astype(np.int32)
+        self._var_second = second[variant_start].astype(np.int32)
+        self._one_variant = bool((np.diff(self._var_ptr) == 1).all())
+        self._checked = bool((self._var_first >= 0).any())
+        self._e_rule, self._e_slot = arr[:, 3].astype(np.int32), arr[:, 4].astype(np.int32)
         self._n_slots = len(slot_rule)
         self._slot_rule = np.array(slot_rule, dtype=np.int64)
         self._need = np.array(need, dtype=np.int64)
         self._all = self._need > 1  # ``all`` rules of one word behave as ``any``
         self._e_all = self._all[self._e_rule]
-        self._checked = bool((self._e_first >= 0).any())
-        # Per key: the two characters its two-character homophone words must share one of (-1:
-        # none to check; -2: words with different characters, checked per (rule, word) entry).
-        self._key_first = np.full(self._n_keys, -1, dtype=np.int32)
-        self._key_second = np.full(self._n_keys, -1, dtype=np.int32)
-        self._e_mixed = None
-        if self._checked:
-            lo = self._ptr[:-1]
-            first_lo, first_hi = np.minimum.reduceat(self._e_first, lo), np.maximum.reduceat(self._e_first, lo)
-            second_lo, second_hi = np.minimum.reduceat(self._e_second, lo), np.maximum.reduceat(self._e_second, lo)
-            uniform = (first_lo == first_hi) & (second_lo == second_hi)
-            self._key_first = np.where(uniform, first_lo, -2)
-            self._key_second = np.where(uniform, second_lo, -2)
-            if not uniform.all():
-                self._e_mixed = np.repeat(~uniform, np.diff(self._ptr)) & (self._e_first >= 0)
         points = np.array([rule.points for rule in self.rules], dtype=np.float64)
         absent = np.array([rule.expect == "absent" for rule in self.rules], dtype=bool)
         self._signed = np.where(absent, -points, points)  # score change when a rule finds its words
@@ -353,32 +359,30 @@ class KeywordRules:
             found_key.append(key + offset if offset else key)
             found_start.append(start if offset == 0 else np.full(start.size, -1, dtype=np.int64))
         turn, key, start = (np.concatenate(x) if len(x) > 1 else x[0] for x in (found_turn, found_key, found_start))
+        # Each hit → the variants of its key (words with other characters to check).
+        var = self._var_ptr[key]
+        if not self._one_variant:
+            group, first_of = _groups(self._var_ptr[key + 1] - var)
+            var = (var - first_of)[group] + np.arange(group.size, dtype=np.int32)
+            turn, start = turn[group], start[group]
         if self._checked:
-            # Two-character homophones: one character must be the keyword's own (我是 ~ 我市, not
-            # 便宜 ~ 变医); checked once per hit when every word of the key has the same characters.
-            first = self._key_first[key]
-            same = (first < 0) | (codes[start] == first) | (codes[start + 1] == self._key_second[key])
+            # Two-character homophones: one character must be the word's own (我是 ~ 我市, not
+            # 便宜 ~ 变医; 我是 and 卧室 share a key but not the characters to check).
+            first = self._var_first[var]
+            same = (first < 0) | (codes[start] == first) | (codes[start + 1] == self._var_second[var])
             if not same.all():
-                turn, key, start = turn[same], key[same], start[same]
-        # Each hit → the (rule, word) entries of its key.
-        lo = self._ptr[key]
-        size = self._ptr[key + 1] - lo
-        hit = np.repeat(np.arange(key.size, dtype=np.int32), size)
-        entry = np.repeat(lo - (np.cumsum(size) - size), size)
-        entry += np.arange(entry.size, dtype=np.int32)
-        turn = turn[hit]
+                var, turn = var[same], turn[same]
+        # Each variant hit → its (rule, word) entries.
+        lo = self._ptr[var]
+        group, first_of = _groups(self._ptr[var + 1] - lo)
+        entry = (lo - first_of)[group] + np.arange(group.size, dtype=np.int32)
+        turn = turn[group]
         in_scope = self._scope_masks(transcripts, turns, tr_of_turn, first_turn)
         width = in_scope.shape[1]
         scope = self._e_scope[entry]
         if len(self._scopes) * width >= 1 << 31:
             scope = scope.astype(np.int64)
         keep = in_scope.ravel()[scope * width + turn]
-        if self._e_mixed is not None:
-            # Entries of a key shared by two-character words with different characters (我是 and
-            # 我市 both in the scheme): each word checks its own characters.
-            mixed = np.flatnonzero(self._e_mixed[entry])
-            at, ent = start[hit[mixed]], entry[mixed]
-            keep[mixed] &= (codes[at] == self._e_first[ent]) | (codes[at + 1] == self._e_second[ent])
         kept = np.flatnonzero(keep)
         entry, turn = entry[kept], turn[kept]
         rule = self._e_rule[entry]
@@ -418,7 +422,7 @@ class KeywordRules:
     def _turn_of(self, starts: np.ndarray, lengths: np.ndarray, pieces: list[str]) -> np.ndarray:
         """Index of the turn each hit lies in (the hits never cross a separator: see __init__)."""
         size = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + len(_SEP)
-        turn_at = np.repeat(np.arange(len(pieces), dtype=np.int32), size)
+        turn_at, _ = _groups(size)
         return turn_at[starts]
 
     def _scope_masks(

@@ -197,3 +197,20 @@ def test_scope_and_case_examples():
         ("cheap", True, []),
     ]
     assert result["score"] == 5 + 3 + 2 + 1
+
+
+def test_homophone_words_sharing_a_key_check_their_own_characters():
+    # 我是 and 卧室 are one key (wo shi); in 我事 only 我是 shares a character.
+    scheme = parse_scheme(
+        {
+            "id": "x",
+            "rules": [
+                {"id": "a", "kind": "keyword", "any": ["我是"], "points": 1},
+                {"id": "b", "kind": "keyword", "any": ["卧室"], "points": 2},
+            ],
+        }
+    )
+    inspector = Inspector(scheme)
+    assert [r.passed for r in inspector.inspect(make_segments([("agent", "嗯我事", 0)])).rules] == [True, False]
+    assert [r.passed for r in inspector.inspect(make_segments([("agent", "卧是", 0)])).rules] == [True, True]
+    assert [r.passed for r in inspector.inspect(make_segments([("agent", "握事", 0)])).rules] == [False, False]
