@@ -301,14 +301,15 @@ class KeywordRules:
         arr = np.array(entries, dtype=np.int64).reshape(-1, 5)
         key_of_entry = np.where(arr[:, 0] >= 1 << 40, arr[:, 0] - (1 << 40) + n_sound, arr[:, 0])
         self._n_keys = n_sound + len(exact)
-        first, second = arr[:, 1], arr[:, 2]
+        e_first, e_second = arr[:, 1], arr[:, 2]
         new = np.ones(len(entries), dtype=bool)
-        new[1:] = (key_of_entry[1:] != key_of_entry[:-1]) | (first[1:] != first[:-1]) | (second[1:] != second[:-1])
+        new[1:] = (key_of_entry[1:] != key_of_entry[:-1]) | (e_first[1:] != e_first[:-1])
+        new[1:] |= e_second[1:] != e_second[:-1]
         variant_start = np.flatnonzero(new)
         self._ptr = np.append(variant_start, len(entries)).astype(np.int32)  # variant → its entries
         self._var_ptr = np.searchsorted(key_of_entry[variant_start], np.arange(self._n_keys + 1)).astype(np.int32)
-        self._var_first = first[variant_start].astype(np.int32)
-        self._var_second = second[variant_start].astype(np.int32)
+        self._var_first = e_first[variant_start].astype(np.int32)
+        self._var_second = e_second[variant_start].astype(np.int32)
         self._one_variant = bool((np.diff(self._var_ptr) == 1).all())
         self._checked = bool((self._var_first >= 0).any())
         self._e_rule, self._e_slot = arr[:, 3].astype(np.int32), arr[:, 4].astype(np.int32)
