@@ -6,13 +6,14 @@ automaton costs ~300 µs per transcript (pyahocorasick; ahocorasick-rs ~500 µs)
 budget of 200 µs. Here a batch of transcripts is one array of character ids and every step is a
 numpy operation over the whole batch:
 
-1. ``NgramTable.find``: each keyword is its characters' ids packed into one 64-bit integer (exact,
-   16 bits a character, up to four characters; longer keywords are hashed and every hit verified);
-   the window of each length at every position is packed the same way and looked up in a cuckoo
-   hash table (two gathers and two compares, no loop). Homophone-tolerant keywords are matched on
-   canonical syllable ids (:func:`.matcher.canonical`), ``pinyin: false`` ones on lower-cased text.
-2. Every hit expands, through a CSR map, to the (rule, word) pairs that use that keyword; a
-   two-character homophone hit is kept only where one character is identical (same contract as
+1. ``NgramTable.find``: characters become dense ids (homophone-tolerant keywords: canonical
+   syllables, :func:`.matcher.canonical`; ``pinyin: false`` ones: lower-cased characters). Windows
+   of one or two ids over a small alphabet (~400 syllables) are looked up by direct addressing;
+   longer ones are packed into 64 bits (exact up to four characters, hashed and verified beyond),
+   ruled out mostly by a byte map and looked up in a cuckoo hash table. No Python loop per hit.
+2. Every hit expands through CSR maps to the variants of its key (words sharing a canonical key,
+   such as 我是 and 卧室) and on to the (rule, word) pairs using each; a two-character homophone
+   is kept only where one character is the word's own (same contract as
    :class:`.matcher.KeywordIndex`).
 3. Role and scope (first/last turns, first/last seconds) are one boolean mask per distinct scope
    over all the batch's turns; a pair outside its rule's scope is dropped.

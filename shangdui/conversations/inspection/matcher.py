@@ -3,8 +3,11 @@
 Homophone tolerance: every Han character is mapped to one private-use character per toneless
 pinyin syllable (鱼, 羽, 雨 → the same symbol), ASCII is lower-cased, and keywords and text are
 matched in that alphabet. The mapping is one lookup per code point: it keeps offsets, so a hit
-points at the original characters, and it runs vectorised in numpy, which is what makes thousands
-of rules over thousands of transcripts a second possible.
+points at the original characters, and it runs vectorised in numpy.
+
+:class:`KeywordIndex` (positions, for ``sequence`` rules) lives here; ``keyword`` rules are scored
+in batches by :mod:`.keywords`. :class:`RuleSetMatcher`, the earlier bulk matcher over flat text,
+is kept as the baseline of ``benchmarks/bench_keyword_inspection.py``.
 """
 
 from __future__ import annotations
@@ -154,11 +157,11 @@ def _hash(codes: list[int]) -> int:
 
 
 class RuleSetMatcher:
-    """Many keyword rules (``any`` or ``all`` lists) matched at once over many transcripts: the
-    bulk path of inspection (re-scoring every conversation after a scheme changes).
+    """Many keyword rules (``any`` or ``all`` lists) matched at once over flat transcripts: the
+    earlier bulk path, superseded by :class:`.keywords.KeywordRules` (roles, scopes, evidence,
+    batches of transcripts) and kept as the benchmark's baseline.
 
-    Per-conversation inspection uses the Aho-Corasick :class:`KeywordIndex`, which also gives the
-    positions shown as evidence. For bulk scoring only "which rules hit" matters, and with tens of
+    For bulk scoring only "which rules hit" matters, and with tens of
     thousands of everyday keywords a 1,500-character transcript holds ~700 occurrences: iterating
     them one by one out of pyahocorasick ran at ~440 transcripts/s. Here every keyword is a 64-bit
     rolling hash of its (canonical) characters; a transcript's n-grams of the keyword lengths are
