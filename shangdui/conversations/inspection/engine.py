@@ -108,7 +108,7 @@ class Inspector:
     def inspect_many(
         self,
         conversations: Iterable[tuple[Sequence[Segment], float | None]],
-        batch_size: int = 64,
+        batch_size: int = 128,
     ) -> Iterator[InspectionResult]:
         """One result per (segments, duration) in order; keyword rules run a batch at a time.
 
