@@ -163,6 +163,7 @@ def test_goal_page_shows_live_progress_and_evidence(world: Any, login: Any) -> N
                                 occurred_at=timezone.now())
     body = client.get(f"/performance/goals/{goal.pk}/").content.decode()
     assert 'data-testid="goal-progress">90' in body and 'data-testid="goal-evidence"' in body
+    assert 'id="goal-progress-block" hx-get' in body  # the open page refreshes its progress every minute
     api = login(world.member).get(f"/api/goals/{goal.pk}").json()
     assert api["progress"] == "90.00" and api["evidence"] == {"conversations": 1, "score": 9, "max_score": 10}
 
