@@ -107,6 +107,9 @@ def build_demo(*, slug: str = "huayu") -> tuple[Organization, list[tuple[str, st
     from shangdui.conversations.services import scheme_install_default
 
     scheme_install_default(organization=organization)
+    from shangdui.conversations.demo import demo_conversations
+
+    demo_conversations(organization=organization)
     from shangdui.performance.demo import demo_performance
 
     demo_performance(organization=organization)
