@@ -142,47 +142,65 @@ class _Stage:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {STAGE_ORDERS}_id ON {STAGE_ORDERS} (order_id)")
             cursor.execute(f"CREATE INDEX {STAGE_LINES}_id ON {STAGE_LINES} (order_id)")
-            if self.postgres:
-                cursor.execute(f"ANALYZE {STAGE_ORDERS}")
-                cursor.execute(f"ANALYZE {STAGE_LINES}")
+            if self.postgres:  # the joins below only need the row counts and the order ids' statistics
+                cursor.execute(f"ANALYZE {STAGE_ORDERS} (order_id)")
+                cursor.execute(f"ANALYZE {STAGE_LINES} (order_id)")
             cursor.execute(
                 f"SELECT COUNT(*), COUNT(o.id), SUM(CASE WHEN o.fingerprint = {STAGE_ORDERS}.fingerprint "  # noqa: S608
                 f"THEN 1 ELSE 0 END) FROM {STAGE_ORDERS} LEFT JOIN {order_table} o ON {key}",
                 [organization_id, platform])
             total, existing, same = cursor.fetchone()
             same = same or 0
-            cursor.execute(
-                f"DELETE FROM {STAGE_ORDERS} WHERE EXISTS (SELECT 1 FROM {order_table} o WHERE {key} "  # noqa: S608
-                f"AND o.fingerprint = {STAGE_ORDERS}.fingerprint)", [organization_id, platform])
+            self.span, self.shop_ids = (None, None), [shop_id]
+            if total == same:  # nothing new, nothing changed: nothing to write
+                return 0, 0, same
+            if same:
+                cursor.execute(
+                    f"DELETE FROM {STAGE_ORDERS} WHERE EXISTS (SELECT 1 FROM {order_table} o "  # noqa: S608
+                    f"WHERE {key} AND o.fingerprint = {STAGE_ORDERS}.fingerprint)", [organization_id, platform])
             # The days and shops whose daily summaries change: the new dates, and the old ones (and old
             # shop) of orders that change, since an order may move day (paid later) or shop.
-            cursor.execute(
-                f"SELECT MIN(d), MAX(d) FROM (SELECT order_date AS d FROM {STAGE_ORDERS} UNION ALL "  # noqa: S608
-                f"SELECT o.order_date FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}) dates",
-                [organization_id, platform])
-            self.span = cursor.fetchone()
-            cursor.execute(f"SELECT DISTINCT o.shop_id FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}",  # noqa: S608
-                           [organization_id, platform])
-            self.shop_ids = sorted({shop_id, *(row[0] for row in cursor.fetchall())})
+            if existing > same:
+                cursor.execute(
+                    f"SELECT MIN(d), MAX(d) FROM (SELECT order_date AS d FROM {STAGE_ORDERS} UNION ALL "  # noqa: S608
+                    f"SELECT o.order_date FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}) dates",
+                    [organization_id, platform])
+                self.span = cursor.fetchone()
+                cursor.execute(
+                    f"SELECT DISTINCT o.shop_id FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}",  # noqa: S608
+                    [organization_id, platform])
+                self.shop_ids = sorted({shop_id, *(row[0] for row in cursor.fetchall())})
+                # The changed orders' old lines go; their new ones come with the new orders' below.
+                cursor.execute(
+                    f"DELETE FROM {line_table} WHERE order_id IN (SELECT o.id FROM {order_table} o "  # noqa: S608
+                    f"JOIN {STAGE_ORDERS} ON {key})", [organization_id, platform])
+            else:  # only new orders
+                cursor.execute(f"SELECT MIN(order_date), MAX(order_date) FROM {STAGE_ORDERS}")  # noqa: S608
+                self.span = cursor.fetchone()
             names = [name for name, _ in ORDER_COLUMNS]
             updates = ", ".join(f"{n} = excluded.{n}" for n in [*names, "shop_id", "batch_id", "updated_at"]
                                 if n != "order_id")
-            cursor.execute(
+            line_names = [name for name, _ in LINE_COLUMNS if name != "order_id"]
+            upsert = (
                 f"INSERT INTO {order_table} (organization_id, shop_id, platform, batch_id, updated_at, "  # noqa: S608
                 f"carrier, tracking_no, {', '.join(names)}) "
                 f"SELECT %s, %s, %s, %s, %s, '', '', {', '.join(names)} FROM {STAGE_ORDERS} WHERE 1 = 1 "
-                f"ON CONFLICT (organization_id, platform, order_id) DO UPDATE SET {updates}",
-                [organization_id, shop_id, platform, batch_id, timezone.now()])
-            changed = f"SELECT o.id FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}"  # noqa: S608
-            cursor.execute(f"DELETE FROM {line_table} WHERE order_id IN ({changed})",  # noqa: S608
-                           [organization_id, platform])
-            line_names = [name for name, _ in LINE_COLUMNS if name != "order_id"]
-            cursor.execute(
-                f"INSERT INTO {line_table} (order_id, {', '.join(line_names)}) "  # noqa: S608
-                f"SELECT o.id, {', '.join('l.' + n for n in line_names)} FROM {STAGE_LINES} l "
-                f"JOIN {STAGE_ORDERS} ON {STAGE_ORDERS}.order_id = l.order_id "
-                f"JOIN {order_table} o ON {key}",
-                [organization_id, platform])
+                f"ON CONFLICT (organization_id, platform, order_id) DO UPDATE SET {updates}")
+            params: list[Any] = [organization_id, shop_id, platform, batch_id, timezone.now()]
+            insert_lines = f"INSERT INTO {line_table} (order_id, {', '.join(line_names)}) "
+            line_values = ", ".join("l." + n for n in line_names)
+            if self.postgres:
+                # The upsert returns each written order's id, so the lines join the stage, not shop_order.
+                cursor.execute(
+                    f"WITH written AS ({upsert} RETURNING id, order_id) {insert_lines}"  # noqa: S608
+                    f"SELECT w.id, {line_values} FROM {STAGE_LINES} l JOIN written w ON w.order_id = l.order_id",
+                    params)
+            else:  # SQLite has no INSERT in a WITH
+                cursor.execute(upsert, params)
+                cursor.execute(
+                    f"{insert_lines}SELECT o.id, {line_values} FROM {STAGE_LINES} l "  # noqa: S608
+                    f"JOIN {STAGE_ORDERS} ON {STAGE_ORDERS}.order_id = l.order_id JOIN {order_table} o ON {key}",
+                    [organization_id, platform])
         return total - existing, existing - same, same
 
 

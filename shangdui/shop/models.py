@@ -72,7 +72,9 @@ class Order(models.Model):
     paid order, else the date it was placed (else the import date).
     """
 
-    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="orders")
+    # No index of its own: order_unique_platform_id and the dashboard indexes start with it.
+    organization = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="orders",
+                                     db_index=False)
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders", verbose_name=_("shop"))
     platform = models.CharField(_("platform"), max_length=16, choices=Shop.Platform.choices)
     order_id = models.CharField(_("order number"), max_length=64)
@@ -132,7 +134,8 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """A product line of an order (a JD line, a Douyin sub-order; Taobao's order report has one)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: orderline_unique_position (order, position) starts with it.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     line_id = models.CharField(_("sub-order number"), max_length=64, blank=True)
     product_id = models.CharField(_("product ID"), max_length=64, blank=True)
