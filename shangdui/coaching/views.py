@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +16,7 @@ from shangdui.coaching.forms import ClipForm, PlaylistForm
 from shangdui.coaching.models import Scenario
 from shangdui.conversations.access import get_conversation_for_user
 from shangdui.core.decorators import member_required
+from shangdui.core.files import ranged_file_response
 from shangdui.core.htmx import is_htmx, render_page
 from shangdui.org.access import refuse
 from shangdui.org.models import Member
@@ -155,7 +153,6 @@ def playlist_create(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('coaching:library')}?playlist={playlist.pk}")
 
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
 
 @member_required
@@ -164,29 +161,4 @@ def clip_audio(request: HttpRequest, pk: int) -> HttpResponseBase:
     clip = access.get_clip_for_user(_viewer(request), pk, request=request)
     if not clip.audio:
         raise Http404()
-    path = clip.audio.path
-    size = os.path.getsize(path)
-    match = _RANGE.match(request.headers.get("Range", ""))
-    response: HttpResponseBase
-    if match and (match.group(1) or match.group(2)):
-        if match.group(1):
-            start = int(match.group(1))
-            end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(match.group(2))), size - 1
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        with open(path, "rb") as handle:
-            handle.seek(start)
-            body = handle.read(end - start + 1)
-        response = HttpResponse(body, status=206, content_type="audio/mp4")
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        # An excerpt is small (at most 5 minutes at 64 kbit/s, about 2.4 MB): one read is fine.
-        with open(path, "rb") as handle:
-            response = HttpResponse(handle.read(), content_type="audio/mp4")
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return ranged_file_response(request, clip.audio.path, "audio/mp4")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import mimetypes
-import os
 import re
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from shangdui.conversations.forms import (
 )
 from shangdui.conversations.models import Conversation, InspectionScheme, RecordingSource, RuleHit
 from shangdui.core.decorators import member_required
+from shangdui.core.files import ranged_file_response
 from shangdui.core.htmx import render_page
 from shangdui.org.access import managed_member_ids, refuse
 from shangdui.org.models import Member
@@ -145,7 +145,6 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
 
 @member_required
@@ -155,29 +154,8 @@ def conversation_audio(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not conversation.audio:
         raise Http404()
     path = conversation.audio.path
-    size = os.path.getsize(path)
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    match = _RANGE.match(request.headers.get("Range", ""))
-    if match and (match.group(1) or match.group(2)):
-        if match.group(1):
-            start = int(match.group(1))
-            end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(match.group(2))), size - 1
-        if start > end or start >= size:
-            refused = HttpResponse(status=416)
-            refused["Content-Range"] = f"bytes */{size}"
-            return refused
-        with open(path, "rb") as handle:
-            handle.seek(start)
-            body = handle.read(end - start + 1)
-        response: HttpResponseBase = HttpResponse(body, status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return ranged_file_response(request, path, content_type)
 
 
 @member_required
