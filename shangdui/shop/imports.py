@@ -5,9 +5,11 @@ PostgreSQL, batched ``executemany`` on SQLite). Staging needs no lock on the rea
 job's progress row stays visible while a million rows load, and a file that turns out to be broken
 half-way (``ImportFileError``) leaves nothing behind. Then one short transaction merges the staged
 orders: ``INSERT ... ON CONFLICT (organization, platform, order_id) DO UPDATE`` for the new and the
-changed ones, and their lines are replaced. An order is *unchanged* when the fingerprint of its
-imported fields (shop included) equals the stored one, so importing the same file twice writes
-nothing and counts nothing twice.
+changed ones, and their lines are replaced. A big file on PostgreSQL (parsed in a second process) is
+merged batch by batch instead, in one transaction that spans the parse (``_merge_as_parsed``), so
+the server's share of the work runs while the file is still being parsed. An order is *unchanged*
+when the fingerprint of its imported fields (shop included) equals the stored one, so importing the
+same file twice writes nothing and counts nothing twice.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from shangdui.org.models import Organization
@@ -111,6 +114,12 @@ class _Stage:
             for table in (STAGE_ORDERS, STAGE_LINES):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def clear(self) -> None:
+        """Empty the stage after a merge, for the next batch (``_merge_as_parsed``)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {STAGE_ORDERS}_id, {STAGE_LINES}_id")
+            cursor.execute(f"TRUNCATE {STAGE_ORDERS}, {STAGE_LINES}")
+
     def formatter(self, shop_id: int, today: dt.date) -> RowFormatter:
         return RowFormatter(shop_id=shop_id, today=today, tz=timezone.get_current_timezone(),
                             postgres=self.postgres, order_limits=_ORDER_LIMITS, line_limits=_LINE_LIMITS)
@@ -135,10 +144,22 @@ class _Stage:
                 assert isinstance(rows, list)  # bytes only come as PostgreSQL COPY blocks
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
-    def merge(self, *, organization_id: int, shop_id: int, platform: str, batch_id: int) -> tuple[int, int, int]:
-        """Upsert the staged orders; return (created, updated, unchanged). Run inside a transaction."""
+    def merge(self, *, organization_id: int, shop_id: int, platform: str, batch_id: int,
+              by_index: bool = False) -> tuple[int, int, int]:
+        """Upsert the staged orders; return (created, updated, unchanged). Run inside a transaction.
+
+        ``by_index`` (PostgreSQL, one batch of a big file): each staged order is looked up in
+        ``shop_order`` by its key, never by a join that may read all of the organization's orders:
+        the statistics of ``shop_order`` are as old as its last ANALYZE (none for the orders this
+        transaction adds), so the planner may think the organization has one order and hash them all
+        for every batch."""
         order_table, line_table = Order._meta.db_table, OrderLine._meta.db_table
         key = f"o.organization_id = %s AND o.platform = %s AND o.order_id = {STAGE_ORDERS}.order_id"
+        # The stored orders of the staged ones, as a join or (``by_index``) a lookup per staged row.
+        # OFFSET 0 keeps the subquery from being flattened into a join.
+        lookup = f"JOIN LATERAL (SELECT o.* FROM {order_table} o WHERE {key} OFFSET 0) o ON TRUE"  # noqa: S608
+        stored = lookup if by_index else f"JOIN {order_table} o ON {key}"
+        offset = " OFFSET 0" if by_index else ""
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {STAGE_ORDERS}_id ON {STAGE_ORDERS} (order_id)")
             cursor.execute(f"CREATE INDEX {STAGE_LINES}_id ON {STAGE_LINES} (order_id)")
@@ -147,7 +168,7 @@ class _Stage:
                 cursor.execute(f"ANALYZE {STAGE_LINES} (order_id)")
             cursor.execute(
                 f"SELECT COUNT(*), COUNT(o.id), SUM(CASE WHEN o.fingerprint = {STAGE_ORDERS}.fingerprint "  # noqa: S608
-                f"THEN 1 ELSE 0 END) FROM {STAGE_ORDERS} LEFT JOIN {order_table} o ON {key}",
+                f"THEN 1 ELSE 0 END) FROM {STAGE_ORDERS} LEFT {stored}",
                 [organization_id, platform])
             total, existing, same = cursor.fetchone()
             same = same or 0
@@ -157,23 +178,23 @@ class _Stage:
             if same:
                 cursor.execute(
                     f"DELETE FROM {STAGE_ORDERS} WHERE EXISTS (SELECT 1 FROM {order_table} o "  # noqa: S608
-                    f"WHERE {key} AND o.fingerprint = {STAGE_ORDERS}.fingerprint)", [organization_id, platform])
+                    f"WHERE {key} AND o.fingerprint = {STAGE_ORDERS}.fingerprint{offset})", [organization_id, platform])
             # The days and shops whose daily summaries change: the new dates, and the old ones (and old
             # shop) of orders that change, since an order may move day (paid later) or shop.
             if existing > same:
                 cursor.execute(
                     f"SELECT MIN(d), MAX(d) FROM (SELECT order_date AS d FROM {STAGE_ORDERS} UNION ALL "  # noqa: S608
-                    f"SELECT o.order_date FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}) dates",
+                    f"SELECT o.order_date FROM {STAGE_ORDERS} {stored}) dates",
                     [organization_id, platform])
                 self.span = cursor.fetchone()
                 cursor.execute(
-                    f"SELECT DISTINCT o.shop_id FROM {order_table} o JOIN {STAGE_ORDERS} ON {key}",  # noqa: S608
+                    f"SELECT DISTINCT o.shop_id FROM {STAGE_ORDERS} {stored}",  # noqa: S608
                     [organization_id, platform])
                 self.shop_ids = sorted({shop_id, *(row[0] for row in cursor.fetchall())})
                 # The changed orders' old lines go; their new ones come with the new orders' below.
                 cursor.execute(
-                    f"DELETE FROM {line_table} WHERE order_id IN (SELECT o.id FROM {order_table} o "  # noqa: S608
-                    f"JOIN {STAGE_ORDERS} ON {key})", [organization_id, platform])
+                    f"DELETE FROM {line_table} WHERE order_id IN (SELECT o.id FROM {STAGE_ORDERS} "  # noqa: S608
+                    f"{stored})", [organization_id, platform])
             else:  # only new orders
                 cursor.execute(f"SELECT MIN(order_date), MAX(order_date) FROM {STAGE_ORDERS}")  # noqa: S608
                 self.span = cursor.fetchone()
@@ -240,6 +261,10 @@ def orders_import(*, organization: Organization, shop: Shop, source: str | Path 
         lines: list[Any] = []
         checked = False
         parallel = _child_source(source) if mapping is None else None
+        if parallel is not None and stage.postgres:  # a big file: merged batch by batch as it is parsed
+            return _merge_as_parsed(parallel, stage=stage, organization=organization, shop=shop, platform=platform,
+                                    today=today, file_name=file_name, job=job, progress=progress,
+                                    max_errors=max_errors)
         if parallel is not None:  # a big file: parsed in a second process while this one stages it
             error_count = _stage_in_child(parallel, stage=stage, shop=shop, platform=platform, today=today, info=info,
                                           figures=figures, errors=errors, max_errors=max_errors, progress=progress)
@@ -318,12 +343,71 @@ def _child_source(source: str | Path | IO[bytes]) -> dict[str, Any] | None:
     return {"fd": fd, "offset": offset, "size": status.st_size}
 
 
+def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: Organization, shop: Shop,
+                     platform: str, today: dt.date, file_name: str, job: Any, progress: ProgressFn | None,
+                     max_errors: int | None) -> dict[str, Any]:
+    """Import a big file on PostgreSQL: each batch from the parser process is staged and merged at
+    once, so the server's merge work (indexes, constraint checks) runs while the next batch is
+    parsed, instead of after the whole file. All batches and the daily summaries are one
+    transaction: a file that breaks half-way still leaves nothing behind. The job's progress is
+    written from another thread, on its own connection, so it is seen while the transaction runs."""
+    info, figures = FileInfo(), Figures()
+    errors: list[dict[str, Any]] = []
+    counts = [0, 0, 0]
+    dates: list[Any] = []
+    shop_ids = {shop.id}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-import-progress") as progress_thread:
+
+        def report(done: int, total: int, message: str) -> None:
+            if progress is not None:
+                progress_thread.submit(progress, done, total, message).result()
+
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # The foreign keys are checked as each batch is written, not all at the commit.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                batch: ImportBatch | None = None
+
+                def take(orders: list[Any] | bytes, lines: list[Any] | bytes, found: str) -> None:
+                    nonlocal batch
+                    if batch is None:
+                        batch = ImportBatch.objects.create(organization=organization, shop=shop,
+                                                           file_name=file_name[:255], platform=found, job=job)
+                    stage.write(orders, lines)
+                    batch_counts = stage.merge(organization_id=organization.id, shop_id=shop.id, platform=found,
+                                               batch_id=batch.id, by_index=True)
+                    stage.clear()
+                    for i, count in enumerate(batch_counts):
+                        counts[i] += count
+                    dates.extend(d for d in stage.span if d is not None)
+                    shop_ids.update(stage.shop_ids)
+
+                error_count = _stage_in_child(file_spec, stage=stage, shop=shop, platform=platform, today=today,
+                                              info=info, figures=figures, errors=errors, max_errors=max_errors,
+                                              progress=report if progress is not None else None, take=take)
+                if batch is None:
+                    batch = ImportBatch.objects.create(organization=organization, shop=shop,
+                                                       file_name=file_name[:255], platform=info.platform, job=job)
+                if dates:
+                    summaries.refresh(shop_ids=sorted(shop_ids), start=min(dates), end=max(dates))
+                result = _result(file_name, info.platform, max(info.rows - 1, 0), figures,
+                                 (counts[0], counts[1], counts[2]), errors, error_count)
+                batch.result = {k: v for k, v in result.items() if k != "errors"}
+                batch.save(update_fields=["result"])
+            return result
+        finally:
+            progress_thread.submit(connections.close_all).result()
+
+
 def _stage_in_child(file_spec: dict[str, Any], *, stage: _Stage, shop: Shop, platform: str, today: dt.date,
                     info: FileInfo, figures: Figures, errors: list[dict[str, Any]], max_errors: int | None,
-                    progress: ProgressFn | None) -> int:
+                    progress: ProgressFn | None,
+                    take: Callable[[list[Any] | bytes, list[Any] | bytes, str], None] | None = None) -> int:
     """Parse the file in a second process (``importers.pipe``) and stage its rows as they come, so
     parsing and the database work at the same time. Fills ``info``, ``figures`` and ``errors`` like
-    the in-process loop; returns the number of bad rows."""
+    the in-process loop; returns the number of bad rows. ``take(orders, lines, platform)``, if
+    given, receives each batch instead of ``stage.write``."""
     spec = {**file_spec, "platform": platform, "shop_id": shop.id, "today": today.isoformat(),
             "tz": timezone.get_current_timezone_name(), "postgres": stage.postgres,
             "order_limits": _ORDER_LIMITS, "line_limits": _LINE_LIMITS, "batch_rows": BATCH_ROWS,
@@ -354,7 +438,10 @@ def _stage_in_child(file_spec: dict[str, Any], *, stage: _Stage, shop: Shop, pla
                     error_count += count
                     errors.extend({"row": row, "message": text} for row, text in new_errors)
                     if orders:
-                        stage.write(orders, lines)
+                        if take is not None:
+                            take(orders, lines, found)
+                        else:
+                            stage.write(orders, lines)
                         staged += orders.count(b"\n") if isinstance(orders, bytes) else len(orders)
                         if progress is not None:
                             progress(bytes_read, file_spec["size"] or 1, f"{staged} 单")

@@ -178,3 +178,40 @@ def test_parser_process_reports_a_broken_file_and_imports_nothing(
     assert len(progress) > 5 and progress[-1][0] == progress[-1][1] == path.stat().st_size
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
     assert sum(Order.objects.values_list("paid_amount", flat=True)) == Decimal("2000000.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["in_process", "child_path"])
+def test_changed_orders_are_updated_batch_by_batch_like_in_one_merge(
+    world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A re-import with changed, moved (another day) and new orders, in batches of 1000: the parser
+    process path merges each batch as it comes on PostgreSQL; the stored orders, counts and daily
+    summaries must be those of the in-process path (one merge)."""
+    from shangdui.shop.models import SalesDay
+
+    monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", 10**12 if mode == "in_process" else 0)
+    monkeypatch.setattr(imports, "BATCH_ROWS", 1000)
+    path = tmp_path / "orders.csv"
+    path.write_bytes(csv_bytes(TAOBAO_HEADER, [taobao_row(n) for n in range(3000)]))
+    first = imports.orders_import(organization=world.org, shop=world.shop, source=path)
+    assert (first["created"], first["updated"], first["unchanged"]) == (3000, 0, 0)
+    rows = [taobao_row(n) for n in range(3500)]
+    for n in range(0, 3000, 7):
+        rows[n] = taobao_row(n, paid="88.80")  # changed amount
+    for n in range(3, 3000, 11):
+        rows[n] = taobao_row(n, paid_at="2026-10-09 09:00:00")  # moved to another day
+    path.write_bytes(csv_bytes(TAOBAO_HEADER, rows))
+    changed = len(set(range(0, 3000, 7)) | set(range(3, 3000, 11)))
+    orders, errors, figures = _expected(path, world.shop)
+    result = imports.orders_import(organization=world.org, shop=world.shop, source=path)
+    assert (result["created"], result["updated"], result["unchanged"]) == (500, changed, 3000 - changed)
+    assert {k: result[k] for k in figures} == figures and result["errors"] == errors == []
+    assert _stored(world.shop) == orders
+    days = {d.day.isoformat(): (d.orders, d.paid_gmv) for d in SalesDay.objects.filter(shop=world.shop)}
+    moved = len(range(3, 3000, 11))
+    assert days["2026-10-09"][0] == moved
+    assert days["2026-10-07"][0] == 3500 - moved
+    assert sum(gmv for _, gmv in days.values()) == Decimal(result["paid_gmv"])
+    again = imports.orders_import(organization=world.org, shop=world.shop, source=path)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3500)
