@@ -14,15 +14,21 @@ from shangdui.shop.models import Shop
 from shangdui.shop.reviews import reviews_import
 
 
-@job_handler("shop.import_orders")
-def import_orders(job: Job, progress: Progress) -> dict[str, Any]:
-    """Import the uploaded export into the shop in ``params["shop_id"]``. A rerun is a no-op
-    (orders are upserts by platform + order id, unchanged ones are left alone)."""
+def _uploaded_for_shop(job: Job) -> Shop:
+    """The shop in ``params["shop_id"]`` of a job that carries an uploaded file; refused if either is gone."""
     if not job.input_file:
         raise PermanentJobError(_("The uploaded file is missing."))
     shop = Shop.objects.filter(organization=job.organization, pk=job.params.get("shop_id")).first()
     if shop is None:
         raise PermanentJobError(_("The shop no longer exists."))
+    return shop
+
+
+@job_handler("shop.import_orders")
+def import_orders(job: Job, progress: Progress) -> dict[str, Any]:
+    """Import the uploaded export into the shop in ``params["shop_id"]``. A rerun is a no-op
+    (orders are upserts by platform + order id, unchanged ones are left alone)."""
+    shop = _uploaded_for_shop(job)
     try:
         with job.input_file.open("rb") as source:
             return orders_import(organization=job.organization, shop=shop, source=source,
@@ -36,11 +42,7 @@ def import_orders(job: Job, progress: Progress) -> dict[str, Any]:
 def import_reviews(job: Job, progress: Progress) -> dict[str, Any]:
     """Import an uploaded review export into the shop in ``params["shop_id"]``. Reviews are upserts
     (shop + review id, or shop + order number + product), so a rerun changes nothing twice."""
-    if not job.input_file:
-        raise PermanentJobError(_("The uploaded file is missing."))
-    shop = Shop.objects.filter(organization=job.organization, pk=job.params.get("shop_id")).first()
-    if shop is None:
-        raise PermanentJobError(_("The shop no longer exists."))
+    shop = _uploaded_for_shop(job)
     try:
         with job.input_file.open("rb") as source:
             return reviews_import(organization=job.organization, shop=shop, source=source,
