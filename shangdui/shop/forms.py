@@ -11,6 +11,15 @@ from shangdui.shop.models import Carrier, Shop
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 
+
+def _spreadsheet_upload(upload: Any) -> Any:
+    """An uploaded export: .csv/.txt or .xlsx, at most MAX_UPLOAD_BYTES; else a clear message."""
+    if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
+        raise forms.ValidationError(_("Unsupported file type: use .csv or .xlsx."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than 500 MB."))
+    return upload
+
 class OrderUploadForm(forms.Form):
     file = forms.FileField(label=_("Order export (.csv or .xlsx)"))
     platform = forms.ChoiceField(
@@ -20,11 +29,7 @@ class OrderUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
-            raise forms.ValidationError(_("Unsupported file type: use .csv or .xlsx."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 500 MB."))
-        return upload
+        return _spreadsheet_upload(upload)
 
 
 class DashboardFilterForm(forms.Form):
@@ -108,11 +113,7 @@ class MappingSampleForm(forms.Form):
 
     def clean_sample(self) -> Any:
         upload = self.cleaned_data["sample"]
-        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
-            raise forms.ValidationError(_("Unsupported file type: use .csv or .xlsx."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 500 MB."))
-        return upload
+        return _spreadsheet_upload(upload)
 
 
 class SalespersonForm(forms.Form):
@@ -135,8 +136,4 @@ class ReviewUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
-            raise forms.ValidationError(_("Unsupported file type: use .csv or .xlsx."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 500 MB."))
-        return upload
+        return _spreadsheet_upload(upload)
