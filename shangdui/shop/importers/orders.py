@@ -116,50 +116,72 @@ def iter_orders(
     rows = iter_rows(source, info)
     header, layout = _find_header(rows, platform, mapping)
     info.platform = layout.platform
-    parser = _RowParser(layout, header, tz)
-    seen: set[str] = set()
-    group: _Group | None = None
-
+    stream = OrderStream(layout, header, info, tz)
+    feed = stream.feed
     for row_number, cells in rows:
-        if cells is not None and len(cells) < len(header) and info.kind == "xlsx":
-            cells = cells + [""] * (len(header) - len(cells))  # sheets may omit trailing blanks
-        problem = _shape_problem(cells, len(header), info)
+        yield from feed(row_number, cells)
+    yield from stream.end()
+
+
+class OrderStream:
+    """The row-by-row state of ``iter_orders``: the parser, the ids seen, the order being grouped.
+
+    ``feed`` takes the rows after the header in file order and yields what ``iter_orders`` yields
+    for each; ``end`` yields what is left. A faster reader of plain rows (``fastrows``) shares one
+    stream with this code, so the rows it hands over get exactly these semantics."""
+
+    def __init__(self, layout: Layout, header: Sequence[object], info: FileInfo, tz: ZoneInfo) -> None:
+        self.layout = layout
+        self.width = len(header)
+        self.info = info
+        self.parser = _RowParser(layout, header, tz)
+        self.seen: set[str] = set()
+        self.group: _Group | None = None
+
+    def feed(self, row_number: int, cells: list[object] | None) -> Iterator[OrderRecord | RowError]:
+        layout, parser, group, width = self.layout, self.parser, self.group, self.width
+        if cells is not None and len(cells) < width and self.info.kind == "xlsx":
+            cells = cells + [""] * (width - len(cells))  # sheets may omit trailing blanks
+        problem = _shape_problem(cells, width, self.info)
         if problem:
             yield RowError(row_number, problem)
             if group is not None and cells is not None and parser.has_order_id(cells, group.record.order_id):
                 # A broken line of the order being grouped: the order cannot be complete.
                 group.failed.append(row_number)
                 group.record.rows.append(row_number)
-            continue
+            return
         assert cells is not None
         try:
             order_id = parser.order_id(cells)
         except _RowParseError as exc:
             yield RowError(row_number, str(exc))
-            continue
+            return
         if group is not None and order_id == group.record.order_id and layout.amounts != ORDER:
             yield from _add_line(parser, group, row_number, cells)
-            continue
+            return
         if group is not None:
+            self.group = None
             yield from _finish(group, layout)
-            group = None
-        if order_id in seen:
+        if order_id in self.seen:
             yield RowError(row_number, f"订单号 {order_id} 在文件中重复出现，已忽略该行。")
-            continue
-        seen.add(order_id)
+            return
+        self.seen.add(order_id)
         try:
             group = _Group(parser.order(cells, order_id, row_number))
             if layout.amounts == ORDER:
                 yield from _finish(group, layout)
-                group = None
             else:
                 group.line_keys.add(parser.line_key(cells))
+                self.group = group
         except _RowParseError as exc:
             yield RowError(row_number, str(exc))
-            group = _Group(OrderRecord(platform=layout.platform, order_id=order_id, rows=[row_number]))
-            group.failed.append(row_number)
-    if group is not None:
-        yield from _finish(group, layout)
+            self.group = _Group(OrderRecord(platform=layout.platform, order_id=order_id, rows=[row_number]))
+            self.group.failed.append(row_number)
+
+    def end(self) -> Iterator[OrderRecord | RowError]:
+        group, self.group = self.group, None
+        if group is not None:
+            yield from _finish(group, self.layout)
 
 
 def _shape_problem(cells: list[object] | None, width: int, info: FileInfo) -> str:

@@ -13,7 +13,6 @@ The module is pure so that the parse and the formatting can run in a separate pr
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from hashlib import blake2b
 
@@ -37,24 +36,33 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 NULL = "\\N"
-SEP = "\x00"  # joins the fields before escaping; never left in a staged row (see _copy_line)
-_COPY_BREAKS = re.compile(r"[\t\n\r]")
+SEP = "\x00"  # joins the fields of the SQLite fingerprint; never left in a COPY row (see _copy_line)
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UTC = dt.UTC
+
+# A staged order row and its line rows: COPY text on PostgreSQL, tuples on SQLite.
+StagedOrder = str | tuple[str | None, ...]
+StagedLines = list[str] | list[tuple[str | None, ...]]
 
 
 def _copy_line(fields: list[str], text: tuple[int, ...], nulls: int) -> str:
     """One COPY text line. Fields are joined and checked in a few C passes: only a row with a
-    backslash, tab or line break in a text cell is escaped field by field. Typed columns never hold
-    one, except the ``nulls`` NULL markers (``\\N``), one backslash each. A NUL inside a cell
+    backslash, tab, line break or NUL in a text cell is escaped field by field. Typed columns never
+    hold one, except the ``nulls`` NULL markers (``\\N``), one backslash each. A NUL inside a cell
     (PostgreSQL text cannot hold one) is dropped."""
-    raw = SEP.join(fields)
-    if raw.count(SEP) != len(fields) - 1 or raw.count("\\") != nulls or _COPY_BREAKS.search(raw) is not None:
+    raw = "\t".join(fields)
+    if (
+        raw.count("\t") != len(fields) - 1
+        or raw.count("\\") != nulls
+        or "\n" in raw
+        or "\r" in raw
+        or SEP in raw
+    ):
         fields = list(fields)
         for i in text:
             fields[i] = fields[i].replace(SEP, "").translate(_COPY_ESCAPE)
-        raw = SEP.join(fields)
-    return raw.replace(SEP, "\t") + "\n"
+        raw = "\t".join(fields)
+    return raw + "\n"
 
 
 class RowFormatter:
@@ -105,14 +113,12 @@ class RowFormatter:
             return None
         return moment.astimezone(self.tz).date().isoformat()
 
-    def rows(
-        self, record: OrderRecord
-    ) -> tuple[str | tuple[str | None, ...], list[str] | list[tuple[str | None, ...]]]:
+    def rows(self, record: OrderRecord) -> tuple[StagedOrder, StagedLines]:
         """``(order_row, line_rows)``: COPY text lines on PostgreSQL, tuples on SQLite."""
         order_id = record.order_id
         lines: list[list[str]] = []
         for position, line in enumerate(record.lines):
-            values = [
+            lines.append([
                 order_id,
                 str(position),
                 line.line_id,
@@ -126,11 +132,7 @@ class RowFormatter:
                 "t" if line.refunded else "f",
                 str(line.refund_amount),
                 line.after_sale_status,
-            ]
-            for i, limit in self.line_cut:
-                if len(values[i]) > limit:
-                    values[i] = values[i][:limit]
-            lines.append(values)
+            ])  # fmt: skip
         order_date = self._date(record.paid_at) or self._date(record.created_at) or self.today
         fields = [
             order_id,
@@ -153,12 +155,25 @@ class RowFormatter:
             "t" if record.receiver_encrypted else "f",
             "t" if record.phone_masked else "f",
         ]
+        return self.finish(fields, lines)
+
+    def finish(self, fields: list[str], lines: list[list[str]]) -> tuple[StagedOrder, StagedLines]:
+        """The staged rows of an order given as text fields: ``fields`` in ``ORDER_COLUMNS`` order
+        without the fingerprint, one list per line in ``LINE_COLUMNS`` order; ``NULL`` for a missing
+        time or price, ``"t"``/``"f"`` for booleans, amounts with two places. Text is cut to the
+        limits (the lists are changed in place) and the fingerprint is made of the result; every
+        staged row, however it was parsed, goes through here."""
         for i, limit in self.order_cut:
             if len(fields[i]) > limit:
                 fields[i] = fields[i][:limit]
+        line_cut = self.line_cut
+        for values in lines:
+            for i, limit in line_cut:
+                if len(values[i]) > limit:
+                    values[i] = values[i][:limit]
         if self.postgres:
-            body = _copy_line(fields, _ORDER_TEXT, (record.created_at is None) + (record.paid_at is None))
-            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] is NULL) for values in lines]
+            body = _copy_line(fields, _ORDER_TEXT, (fields[_CREATED] == NULL) + (fields[_PAID] == NULL))
+            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] == NULL) for values in lines]
             digest = blake2b(self.salt, digest_size=16)
             digest.update(body.encode())
             for text in line_text:
@@ -179,6 +194,8 @@ _ORDER_TYPED = _typed(ORDER_COLUMNS)
 _LINE_TYPED = _typed(LINE_COLUMNS)
 _ORDER_TEXT = tuple(i for i in range(len(ORDER_COLUMNS) - 1) if i not in _ORDER_TYPED)  # fingerprint: added later
 _PRICE = [name for name, _ in LINE_COLUMNS].index("price")  # the only nullable line column
+_CREATED = [name for name, _ in ORDER_COLUMNS].index("created_at")  # the nullable order columns
+_PAID = [name for name, _ in ORDER_COLUMNS].index("paid_at")
 _LINE_TEXT = tuple(i for i in range(len(LINE_COLUMNS)) if i not in _LINE_TYPED)
 _SQLITE_VALUE = {NULL: None, "t": "1", "f": "0"}
 
