@@ -2,9 +2,10 @@
 
 The parent (``shop.imports``) starts ``python -m shangdui.shop.importers.pipe SPEC`` and reads
 pickled messages from its stdout while it copies the rows into the staging tables; meanwhile this
-process parses the next batch. Everything a user sees is computed exactly as in-process: the same
-``iter_orders`` records, ``Figures`` and ``RowError`` list, and the same staged rows
-(``staging.RowFormatter``), so the two paths cannot disagree on a figure.
+process parses the next batch. Everything a user sees is computed exactly as in-process: the staged
+rows, ``Figures`` and ``RowError`` list of ``fastrows.iter_staged``, which are those of the
+``iter_orders`` records formatted by ``staging.RowFormatter``, so the two paths cannot disagree on a
+figure.
 
 Messages, in order: ``("rows", orders, lines, errors, error_count, bytes_read, platform)`` per
 batch (orders and lines: COPY text as bytes on PostgreSQL, lists of tuples on SQLite), then
@@ -25,10 +26,10 @@ from dataclasses import asdict
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from .fastrows import iter_staged
 from .figures import Figures
-from .orders import iter_orders
 from .reading import FileInfo
-from .records import ImportFileError, RowError
+from .records import ImportFileError
 from .staging import RowFormatter
 
 
@@ -56,7 +57,6 @@ def run(spec: dict[str, Any], out: IO[bytes]) -> None:
             order_limits=spec["order_limits"],
             line_limits=spec["line_limits"],
         )
-        rows_of = formatter.rows
 
         def pack(orders: list[Any], lines: list[Any]) -> tuple[Any, Any]:
             # COPY text goes as one bytes block per table (the parent only forwards it).
@@ -64,30 +64,20 @@ def run(spec: dict[str, Any], out: IO[bytes]) -> None:
                 return "".join(orders).encode(), "".join(lines).encode()
             return orders, lines
 
-        batch_rows: int = spec["batch_rows"]
         max_errors: int | None = spec["max_errors"]
         info = FileInfo()
         figures = Figures()
-        orders: list[Any] = []
-        lines: list[Any] = []
-        errors: list[tuple[int, str]] = []
-        error_count = reported = 0
+        reported = 0
         source = _source(spec)
-        for item in iter_orders(source, spec["platform"], info=info):
-            if isinstance(item, RowError):
-                error_count += 1
+        for batch in iter_staged(source, spec["platform"], formatter, info=info, figures=figures,
+                                 batch_rows=spec["batch_rows"]):
+            errors: list[tuple[int, str]] = []
+            for item in batch.errors:
                 if max_errors is None or reported < max_errors:
                     errors.append((item.row, item.message))
                     reported += 1
-                continue
-            figures.add(item)
-            order, order_lines = rows_of(item)
-            orders.append(order)
-            lines.extend(order_lines)
-            if len(orders) >= batch_rows:
-                send(("rows", *pack(orders, lines), errors, error_count, info.bytes_read, info.platform))
-                orders, lines, errors, error_count = [], [], [], 0
-        send(("rows", *pack(orders, lines), errors, error_count, info.bytes_read, info.platform))
+            send(("rows", *pack(batch.orders, batch.lines), errors, len(batch.errors), info.bytes_read,
+                  info.platform))
         send(("done", asdict(info), (figures.orders, figures.paid_orders, str(figures.paid_gmv), str(figures.refunds))))
     except ImportFileError as exc:
         send(("fail", exc.message))

@@ -5,7 +5,8 @@ The reference is ``iter_orders`` (records, row errors, figures) with the typed r
 ``imports.order_rows``; every stored order and line is compared field by field, then a re-import
 must change nothing. Files: the shared samples, plus generated ones with the quirks that break
 fast paths (duplicates, bad amounts, refunds and partial refunds, cells with tabs, backslashes and
-line breaks, overlong text, GBK / UTF-8 / UTF-8 with BOM).
+line breaks, overlong text, GBK / UTF-8 / UTF-8 with BOM), and randomised one-row-per-order exports
+whose plain rows the parser process stages without records (``importers.fastrows``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from shangdui.shop.importers.tests.builders import (
     TAOBAO_HEADER,
     csv_bytes,
     douyin_row,
+    fuzzed_rows,
     jd_row,
     taobao_row,
 )
@@ -82,6 +84,9 @@ def _files(tmp_path: Path, shared: Path) -> list[tuple[str, Path]]:
         "taobao-bom.csv": ("taobao", codecs.BOM_UTF8 + csv_bytes(TAOBAO_HEADER, _taobao_quirks(), encoding="utf-8")),
         "jd.csv": ("jd", csv_bytes(JD_HEADER, _jd_partial_refunds())),
         "douyin.csv": ("douyin", csv_bytes(DOUYIN_HEADER, _douyin_partial_refunds(), encoding="utf-8")),
+        # Plain rows (the parser process reads them without records) mixed with odd ones.
+        "taobao-fuzzed.csv": ("taobao", csv_bytes(*fuzzed_rows("taobao", 400, 11))),
+        "pdd-fuzzed.csv": ("pdd", codecs.BOM_UTF8 + csv_bytes(*fuzzed_rows("pdd", 400, 12), encoding="utf-8")),
     }
     for name, (platform, data) in generated.items():
         (tmp_path / name).write_bytes(data)
