@@ -145,14 +145,18 @@ class _Stage:
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
     def merge(self, *, organization_id: int, shop_id: int, platform: str, batch_id: int,
-              by_index: bool = False) -> tuple[int, int, int]:
+              by_index: bool = False, fresh: bool = False) -> tuple[int, int, int]:
         """Upsert the staged orders; return (created, updated, unchanged). Run inside a transaction.
 
         ``by_index`` (PostgreSQL, one batch of a big file): each staged order is looked up in
         ``shop_order`` by its key, never by a join that may read all of the organization's orders:
         the statistics of ``shop_order`` are as old as its last ANALYZE (none for the orders this
         transaction adds), so the planner may think the organization has one order and hash them all
-        for every batch."""
+        for every batch.
+
+        ``fresh``: the caller knows that none of the staged orders is stored yet (the organization
+        had no order of this platform when the import began, and it holds the import lock), so
+        nothing is looked up."""
         order_table, line_table = Order._meta.db_table, OrderLine._meta.db_table
         key = f"o.organization_id = %s AND o.platform = %s AND o.order_id = {STAGE_ORDERS}.order_id"
         # The stored orders of the staged ones, as a join or (``by_index``) a lookup per staged row.
@@ -161,18 +165,29 @@ class _Stage:
         stored = lookup if by_index else f"JOIN {order_table} o ON {key}"
         offset = " OFFSET 0" if by_index else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE INDEX {STAGE_ORDERS}_id ON {STAGE_ORDERS} (order_id)")
-            cursor.execute(f"CREATE INDEX {STAGE_LINES}_id ON {STAGE_LINES} (order_id)")
-            if self.postgres:  # the joins below only need the row counts and the order ids' statistics
-                cursor.execute(f"ANALYZE {STAGE_ORDERS} (order_id)")
-                cursor.execute(f"ANALYZE {STAGE_LINES} (order_id)")
-            cursor.execute(
-                f"SELECT COUNT(*), COUNT(o.id), SUM(CASE WHEN o.fingerprint = {STAGE_ORDERS}.fingerprint "  # noqa: S608
-                f"THEN 1 ELSE 0 END) FROM {STAGE_ORDERS} LEFT {stored}",
-                [organization_id, platform])
-            total, existing, same = cursor.fetchone()
-            same = same or 0
+            if self.postgres:
+                # What the foreign-key triggers would do once per order, once per batch: keep the shop
+                # (and so its organization) from being deleted until this transaction ends.
+                cursor.execute(f"SELECT 1 FROM {Shop._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                               [shop_id])
             self.span, self.shop_ids = (None, None), [shop_id]
+            if fresh:
+                cursor.execute(f"SELECT COUNT(*), MIN(order_date), MAX(order_date) FROM {STAGE_ORDERS}")  # noqa: S608
+                total, *span = cursor.fetchone()
+                existing = same = 0
+                self.span = (span[0], span[1])
+            else:
+                cursor.execute(f"CREATE INDEX {STAGE_ORDERS}_id ON {STAGE_ORDERS} (order_id)")
+                cursor.execute(f"CREATE INDEX {STAGE_LINES}_id ON {STAGE_LINES} (order_id)")
+                if self.postgres:  # the joins below only need the row counts and the order ids' statistics
+                    cursor.execute(f"ANALYZE {STAGE_ORDERS} (order_id)")
+                    cursor.execute(f"ANALYZE {STAGE_LINES} (order_id)")
+                cursor.execute(
+                    f"SELECT COUNT(*), COUNT(o.id), SUM(CASE WHEN o.fingerprint = {STAGE_ORDERS}.fingerprint "  # noqa: S608
+                    f"THEN 1 ELSE 0 END) FROM {STAGE_ORDERS} LEFT {stored}",
+                    [organization_id, platform])
+                total, existing, same = cursor.fetchone()
+                same = same or 0
             if total == same:  # nothing new, nothing changed: nothing to write
                 return 0, 0, same
             if same:
@@ -195,7 +210,7 @@ class _Stage:
                 cursor.execute(
                     f"DELETE FROM {line_table} WHERE order_id IN (SELECT o.id FROM {STAGE_ORDERS} "  # noqa: S608
                     f"{stored})", [organization_id, platform])
-            else:  # only new orders
+            elif not fresh:  # only new orders
                 cursor.execute(f"SELECT MIN(order_date), MAX(order_date) FROM {STAGE_ORDERS}")  # noqa: S608
                 self.span = cursor.fetchone()
             names = [name for name, _ in ORDER_COLUMNS]
@@ -210,6 +225,8 @@ class _Stage:
             params: list[Any] = [organization_id, shop_id, platform, batch_id, timezone.now()]
             insert_lines = f"INSERT INTO {line_table} (order_id, {', '.join(line_names)}) "
             line_values = ", ".join("l." + n for n in line_names)
+            if not existing:  # only new orders (a first import): no conflict to arbitrate
+                upsert = upsert[:upsert.index(" ON CONFLICT")]
             if self.postgres:
                 # The upsert returns each written order's id, so the lines join the stage, not shop_order.
                 cursor.execute(
@@ -369,14 +386,17 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 batch: ImportBatch | None = None
 
+                fresh = False
+
                 def take(orders: list[Any] | bytes, lines: list[Any] | bytes, found: str) -> None:
-                    nonlocal batch
+                    nonlocal batch, fresh
                     if batch is None:
+                        fresh = _lock_orders(organization.id, found)
                         batch = ImportBatch.objects.create(organization=organization, shop=shop,
                                                            file_name=file_name[:255], platform=found, job=job)
                     stage.write(orders, lines)
                     batch_counts = stage.merge(organization_id=organization.id, shop_id=shop.id, platform=found,
-                                               batch_id=batch.id, by_index=True)
+                                               batch_id=batch.id, by_index=True, fresh=fresh)
                     stage.clear()
                     for i, count in enumerate(batch_counts):
                         counts[i] += count
@@ -398,6 +418,18 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
             return result
         finally:
             progress_thread.submit(connections.close_all).result()
+
+
+def _lock_orders(organization_id: int, platform: str) -> bool:
+    """Wait for any other import of the organization's orders of ``platform`` (PostgreSQL, until the
+    end of this transaction), then say whether it has none of them yet: then every order of this
+    import is new (the parser drops repeated order ids) and none needs looking up."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       [f"shangdui.shop.orders:{organization_id}:{platform}"])
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {Order._meta.db_table} "  # noqa: S608
+                       "WHERE organization_id = %s AND platform = %s)", [organization_id, platform])
+        return bool(cursor.fetchone()[0])
 
 
 def _stage_in_child(file_spec: dict[str, Any], *, stage: _Stage, shop: Shop, platform: str, today: dt.date,

@@ -19,6 +19,9 @@ def refresh(*, shop_ids: list[int], start: dt.date, end: dt.date) -> None:
     orders, lines = Order._meta.db_table, OrderLine._meta.db_table
     sales, products = SalesDay._meta.db_table, ProductDay._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # A big import's days are grouped in memory rather than sorted on disk (4 MB by default).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for shop_id in shop_ids:
             window: list[int | dt.date] = [shop_id, start, end]
             cursor.execute(f"DELETE FROM {sales} WHERE shop_id = %s AND day BETWEEN %s AND %s", window)  # noqa: S608
