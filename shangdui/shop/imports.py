@@ -392,11 +392,16 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
                     nonlocal batch, fresh
                     if batch is None:
                         fresh = _lock_orders(organization.id, found)
+                        if fresh:  # summaries are added batch by batch, from nothing
+                            summaries.clear(shop_id=shop.id, platform=found)
                         batch = ImportBatch.objects.create(organization=organization, shop=shop,
                                                            file_name=file_name[:255], platform=found, job=job)
                     stage.write(orders, lines)
                     batch_counts = stage.merge(organization_id=organization.id, shop_id=shop.id, platform=found,
                                                batch_id=batch.id, by_index=True, fresh=fresh)
+                    if fresh:
+                        summaries.add_staged(organization_id=organization.id, shop_id=shop.id, platform=found,
+                                             orders_table=STAGE_ORDERS, lines_table=STAGE_LINES)
                     stage.clear()
                     for i, count in enumerate(batch_counts):
                         counts[i] += count
@@ -409,7 +414,7 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
                 if batch is None:
                     batch = ImportBatch.objects.create(organization=organization, shop=shop,
                                                        file_name=file_name[:255], platform=info.platform, job=job)
-                if dates:
+                if dates and not fresh:
                     summaries.refresh(shop_ids=sorted(shop_ids), start=min(dates), end=max(dates))
                 result = _result(file_name, info.platform, max(info.rows - 1, 0), figures,
                                  (counts[0], counts[1], counts[2]), errors, error_count)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -129,3 +131,63 @@ def test_daily_summaries_follow_every_import(world: Any) -> None:
     assert {row["date"].day: row["paid_gmv"] for row in data["by_day"] if row["orders"]} == {
         1: Decimal("100.00"), 3: Decimal("40.00")}
     assert [(p["title"], p["quantity"]) for p in data["top_products"]] == [("玫瑰", 1), ("百合", 2)]
+
+
+def _summaries(shop: Shop) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    from shangdui.shop.models import ProductDay, SalesDay
+
+    sales = sorted(SalesDay.objects.filter(shop=shop).values_list(
+        "organization_id", "platform", "day", "orders", "paid_orders", "paid_gmv", "refunds"))
+    products = sorted(ProductDay.objects.filter(shop=shop).values_list(
+        "organization_id", "platform", "day", "title", "quantity", "amount", "orders"))
+    return sales, products
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_big_import_adds_summaries_batch_by_batch_equal_to_a_rebuild(
+        world: Any, shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL, an organization's first import of a platform (no per-order lookup, summaries added
+    per batch): the daily summaries equal those rebuilt from the stored orders, and a second import
+    of an overlapping file (lookups, rebuild) keeps them equal."""
+    from django.db import connection
+
+    from shangdui.shop import imports, summaries
+    from shangdui.shop.models import ProductDay, SalesDay
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the batch-by-batch merge runs on PostgreSQL only")
+    monkeypatch.setattr(imports, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(imports, "BATCH_ROWS", 7)
+    shop = Shop.objects.create(organization=world.org, name="首次导入", platform="taobao")
+    # A stale summary row of this shop and platform must not survive a first import.
+    SalesDay.objects.create(organization=world.org, shop=shop, platform="taobao", day="2020-01-01", orders=9)
+    sample = (shared_dir / "samples" / "orders" / "taobao_orders.csv").read_bytes()
+    first = orders_import(organization=world.org, shop=shop, source=str(_write(tmp_path / "a.csv", sample)))
+    assert first["created"] == 50 and not SalesDay.objects.filter(day="2020-01-01").exists()
+    added = _summaries(shop)
+    assert added[0] and added[1]
+    start, end = min(row[2] for row in added[0]), max(row[2] for row in added[0])
+    summaries.refresh(shop_ids=[shop.id], start=start, end=end)
+    assert _summaries(shop) == added
+    # Overlap: the first 30 data rows again with one paid amount changed, plus three new orders.
+    rows = list(csv.reader(io.StringIO(sample.decode("gb18030"))))
+    paid = rows[0].index("买家实际支付金额")
+    rows[1][paid] = "300.00"
+    more = rows[:31]
+    for n in range(3):
+        more.append([f'="39999999{n}"', *rows[2][1:]])
+    out = io.StringIO()
+    csv.writer(out).writerows(more)
+    second = orders_import(organization=world.org, shop=shop,
+                           source=str(_write(tmp_path / "b.csv", out.getvalue().encode("gb18030"))))
+    assert (second["created"], second["updated"], second["unchanged"]) == (3, 1, 29)
+    after = _summaries(shop)
+    SalesDay.objects.filter(shop=shop).delete()
+    ProductDay.objects.filter(shop=shop).delete()
+    summaries.refresh(shop_ids=[shop.id], start=dt.date(2000, 1, 1), end=dt.date(2100, 1, 1))
+    assert _summaries(shop) == after
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
