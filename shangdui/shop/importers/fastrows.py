@@ -37,7 +37,11 @@ from .staging import NULL, RowFormatter
 
 SITE_ZONE = "Asia/Shanghai"  # +08:00 from 1992 on (no daylight saving since 1991)
 _PLAIN_AMOUNT = re.compile(r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})?").fullmatch
-_PLAIN_TIME = re.compile(r"(?:199[2-9]|20[0-9][0-9])-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?").fullmatch
+# What ``datetime.fromisoformat`` accepts in these shapes, but for days past the month's end.
+_PLAIN_TIME = re.compile(
+    r"(?:199[2-9]|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"(?: (?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
+).fullmatch
 _PLAIN_QUANTITY = re.compile(r"0|[1-9][0-9]{0,8}").fullmatch
 _ENCRYPTED_PREFIXES = frozenset({"##", "$$", "~~"})
 
@@ -86,63 +90,176 @@ def iter_staged(
     header, layout = _find_header(rows, platform, mapping)
     info.platform = layout.platform
     stream = OrderStream(layout, header, info, tz)
-    batch = StagedBatch()
-    plain = _plain_reader(stream, formatter, tz, batch) if fast and info.kind == "csv" else None
-    read_plain = plain.read if plain is not None else None
+    # Plain and record rows are staged into the same lists, in file order.
+    orders: list[Any] = []
+    lines: list[Any] = []
+    errors: list[RowError] = []
+    paid: list[int] = []  # cents of the paid plain orders
+    refunded: list[int] = []
+    read_plain = (
+        _plain_reader(stream, formatter, tz, orders, lines, paid, refunded)
+        if fast and info.kind == "csv"
+        else None
+    )
     rows_of = formatter.rows
     width = stream.width
     feed = stream.feed
     add = figures.add
-
-    def settle() -> None:
-        if plain is not None:
-            orders, paid_orders, gmv, refunds = plain.tally()
-            batch.plain = orders
-            figures.orders += orders
-            figures.paid_orders += paid_orders
-            figures.paid_gmv += Decimal(gmv).scaleb(-2)
-            figures.refunds += Decimal(refunds).scaleb(-2)
+    plain = 0
 
     def take(items: Iterator[Any]) -> None:
         for item in items:
             if isinstance(item, RowError):
-                batch.errors.append(item)
+                errors.append(item)
                 continue
             add(item)
-            order, lines = rows_of(item)
-            batch.orders.append(order)
-            batch.lines.extend(lines)
+            order, order_lines = rows_of(item)
+            orders.append(order)
+            lines.extend(order_lines)
+
+    def settle() -> StagedBatch:
+        nonlocal plain
+        figures.orders += plain
+        figures.paid_orders += len(paid)
+        figures.paid_gmv += Decimal(sum(paid)).scaleb(-2)
+        figures.refunds += Decimal(sum(refunded)).scaleb(-2)
+        batch = StagedBatch(orders[:], lines[:], errors[:], plain)
+        for done in (orders, lines, errors, paid, refunded):
+            done.clear()
+        plain = 0
+        return batch
 
     for row_number, cells in rows:
         if read_plain is None or stream.group is not None or cells is None or len(cells) < width:
             take(feed(row_number, cells))
-        elif not read_plain(cells):
+        elif read_plain(cells):
+            plain += 1
+        else:
             take(feed(row_number, cells))
-        if len(batch.orders) >= batch_rows:
-            settle()
-            yield batch
-            batch = StagedBatch()
-            if plain is not None:
-                plain.rebind(batch)
+        if len(orders) >= batch_rows:
+            yield settle()
     take(stream.end())
-    settle()
-    yield batch
+    yield settle()
 
 
-class _PlainReader:
-    """``read(cells)`` stages a plain row into the current batch and returns True, or returns
-    False (having changed nothing) for a row the record path must read."""
+# The plain-row reader, compiled per file: the cells of each field are read by fixed indexes
+# (``{extract}``: the ``optional_text`` of the field's column, or of its first non-blank one).
+_READER = """
+def make(empty, placeholders, strip, pick, seen, amounts, amount, days, new_day, plain_time, utc_hours,
+         zone_suffixes, clock_suffixes, clean_id, is_encrypted, is_masked_phone,
+         encrypted_prefixes, plain_quantity, refund_values, today, finish, orders_out, lines_out, paid_out,
+         refunds_out, null):
+    def read(cells):
+{extract}
+        if order_id[:1] in ("'", "="):
+            if order_id[:2] == '="' and order_id[-1] == '"':  # Taobao's armour, as clean_id reads it
+                order_id = order_id[2:-1].strip()
+                if order_id in empty:
+                    order_id = ""
+            else:
+                order_id = clean_id(order_id)
+        if not order_id or order_id in seen:
+            return False
+        paid = amounts.get(paid_amount) or amount(paid_amount)
+        refund = amounts.get(refund_amount) or amount(refund_amount)
+        fee = amounts.get(shipping_fee) or amount(shipping_fee)
+        if paid is None or refund is None or fee is None:
+            return False
+        paid, paid_cents = paid
+        refund, refund_cents = refund
+        fee = fee[0]
+{price}
+{quantity}
+{created}
+{paid}
+        if paid_day is None:
+            refund, refunded = "0.00", "f"
+        else:
+            if {refund_field} in refund_values:
+                refunded = "t"
+                if refund_cents == 0:
+                    refund, refund_cents = paid, paid_cents
+            else:
+                refunded = "f"
+            if refund_cents > paid_cents:
+                return False  # an error row, with the record path's message
+{ids}
+        order, lines = finish(
+            [order_id, status, after_sale_status, created_at, paid_at, paid_day or created_day or today,
+             paid, refund, refunded, fee, buyer_nick, receiver_name, receiver_phone, receiver_address,
+             province, city, district,
+             "t" if ((receiver_name[:2] in encrypted_prefixes and is_encrypted(receiver_name))
+                     or (receiver_phone[:2] in encrypted_prefixes and is_encrypted(receiver_phone))
+                     or (receiver_address[:2] in encrypted_prefixes and is_encrypted(receiver_address))) else "f",
+             "t" if "***" in receiver_phone and is_masked_phone(receiver_phone) else "f"],
+            [[order_id, "0", line_id, product_id, sku, title, spec, quantity, price, paid, "f", "0.00",
+              after_sale_status]],
+        )
+        seen.add(order_id)
+        orders_out.append(order)
+        lines_out.extend(lines)
+        if paid_day is not None:
+            paid_out.append(paid_cents)
+            refunds_out.append(refund_cents)
+        return True
 
-    def __init__(self, read: Callable[[list[Any]], bool], tally: Callable[[], tuple[int, int, int, int]],
-                 rebind: Callable[[StagedBatch], None]) -> None:
-        self.read = read
-        self.tally = tally
-        self.rebind = rebind
+    return read
+"""
+_LOCALS = {"created_at": "created_text", "paid_at": "paid_text"}
+# A time cell (``{text}``) read as ``datetime.fromisoformat`` would for these shapes, without making
+# datetimes: ``{name}`` is the staged time or NULL, ``{name_day}`` the local date or None.
+_MOMENT = """
+        {name} = null
+        {name_day} = None
+        if {text}:
+            if plain_time({text}) is not None:
+                day = {text}[:10]
+                before = days.get(day) or new_day(day)
+                if before is None:
+                    return False
+{staged}
+                {name_day} = day
+            elif not {text}.startswith("1970-01-01"):
+                return False"""
+_STAGED_TIME = {
+    True: "                {name} = {text} + zone_suffixes[len({text})]",
+    False: "                clock = {text}[11:] + clock_suffixes[len({text})]\n"
+           "                hour = clock[:2]\n"
+           "                {name} = f\"{{day if hour >= '08' else before}} {{utc_hours[hour]}}{{clock[2:]}}\"",
+}  # fmt: skip
+
+
+def _extract(columns: Mapping[str, list[int]]) -> list[str]:
+    """Code that sets a local per field of ``_FIELDS`` to its ``optional_text``: the stripped cells
+    are picked in one call, and mapped to "" one by one only when one of them is a placeholder;
+    for a field with several columns the first non-blank wins; an absent field is ""."""
+    needed = sorted({i for name in _FIELDS for i in columns.get(name, ())})
+    cell = {index: f"c{k}" for k, index in enumerate(needed)}
+    code = [
+        "        picked = tuple(map(strip, pick(cells)))",
+        "        if not placeholders.isdisjoint(picked):",
+        "            picked = [('' if text in empty else text) for text in picked]",
+        f"        {', '.join(cell[i] for i in needed)}, = picked",
+    ]
+    for name in _FIELDS:
+        indexes = columns.get(name, ())
+        value = " or ".join(cell[i] for i in indexes) if indexes else "''"
+        code.append(f"        {_LOCALS.get(name, name)} = {value}")
+    return code
 
 
 def _plain_reader(
-    stream: OrderStream, formatter: RowFormatter, tz: ZoneInfo, batch: StagedBatch
-) -> _PlainReader | None:
+    stream: OrderStream,
+    formatter: RowFormatter,
+    tz: ZoneInfo,
+    orders_out: list[Any],
+    lines_out: list[Any],
+    paid_out: list[int],
+    refunds_out: list[int],
+) -> Callable[[list[Any]], bool] | None:
+    """``read(cells)``: stage a plain row (its rows into ``orders_out``/``lines_out``, its cents
+    into ``paid_out``/``refunds_out`` when paid) and return True, or return False having changed
+    nothing, for a row the record path must read."""
     layout = stream.layout
     if layout.amounts != ORDER or getattr(tz, "key", None) != SITE_ZONE:
         return None
@@ -150,40 +267,44 @@ def _plain_reader(
         return None  # the order's date would be another zone's
     columns = stream.parser.columns
     needed = sorted({i for name in _FIELDS for i in columns.get(name, ())})
-    where = {index: k for k, index in enumerate(needed)}
-    blank = len(needed)  # an absent field reads the "" appended after the picked cells
-    singles: list[int] = []
-    multi: list[tuple[int, tuple[int, ...]]] = []
-    for k, name in enumerate(_FIELDS):
-        indexes = columns.get(name, ())
-        singles.append(where[indexes[0]] if indexes else blank)
-        if len(indexes) > 1:  # the first non-blank column wins
-            multi.append((k, tuple(where[i] for i in indexes)))
-    pick_cells = itemgetter(*needed) if len(needed) > 1 else (lambda cells: (cells[needed[0]],))
-    pick_fields = itemgetter(*singles)
-    has_quantity = "quantity" in columns
-    has_price = "price" in columns
-    refund_by_status = layout.refund_field == "status"
-    refund_values = layout.refund_values
-    empty = v._EMPTY
-    clean_id = v.clean_id
-    is_encrypted, is_masked_phone = v.is_encrypted, v.is_masked_phone
-    encrypted_prefixes = _ENCRYPTED_PREFIXES
-    plain_amount, plain_time, plain_quantity = _PLAIN_AMOUNT, _PLAIN_TIME, _PLAIN_QUANTITY
-    one_day = dt.timedelta(days=1)
-    utc_hours = {f"{h:02d}": f"{(h - 8) % 24:02d}" for h in range(24)}  # +08:00 -> UTC
-    postgres = formatter.postgres
-    today = formatter.today
-    finish = formatter.finish
-    seen = stream.seen
-    orders_out, lines_out = batch.orders, batch.lines
-    count = paid_count = gmv = refunds = 0
+    if len(needed) < 2:
+        return None  # (a mapping that names one column for everything: not worth a special case)
+    extract = _extract(columns)
+    price = (
+        "        price = amounts.get(price) or amount(price)\n        if price is None:\n            return False\n"
+        "        price = price[0]"
+        if "price" in columns
+        else "        price = null"
+    )
+    quantity = (
+        "        if not quantity:\n            quantity = '0'\n"
+        "        elif plain_quantity(quantity) is None:\n            return False"
+        if "quantity" in columns
+        else "        quantity = '1'"
+    )
+    ids = "\n".join(
+        f"        if {name}[:1] in (\"'\", \"=\"):\n            {name} = clean_id({name})"
+        for name in ("line_id", "product_id", "sku")
+        if name in columns
+    )
+    refund_field = "status" if layout.refund_field == "status" else "after_sale_status"
+    moments = {
+        local: _MOMENT.format(name=name, name_day=f"{local[:-5]}_day", text=local,
+                              staged=_STAGED_TIME[formatter.postgres].format(name=name, text=local))
+        for name, local in _LOCALS.items()
+    }  # fmt: skip
+    source = _READER.format(extract="\n".join(extract), price=price, quantity=quantity, ids=ids or "        pass",
+                            refund_field=refund_field, created=moments["created_text"],
+                            paid=moments["paid_text"])  # fmt: skip
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<fastrows reader>", "exec"), namespace)  # noqa: S102 - our own template
 
-    amounts: dict[str, str] = {"": "0.00"}  # plain amount cell -> two-place text (most repeat)
+    # plain amount cell -> (two-place text, cents); most amounts repeat
+    amounts: dict[str, tuple[str, int]] = {"": ("0.00", 0)}
 
-    def amount(text: str) -> str | None:
-        """Two-place text of a plain amount ("" is 0.00), or None."""
-        if plain_amount(text) is None:
+    def amount(text: str) -> tuple[str, int] | None:
+        """(two-place text, cents) of a plain amount, or None."""
+        if _PLAIN_AMOUNT(text) is None:
             return None
         dot = text.find(".")
         if dot < 0:
@@ -192,138 +313,33 @@ def _plain_reader(
             shown = text + "0" if len(text) - dot == 2 else text
         if len(amounts) > 200_000:
             amounts.clear()
-            amounts[""] = "0.00"
-        amounts[text] = shown
-        return shown
+            amounts[""] = ("0.00", 0)
+        amounts[text] = pair = (shown, int(shown.replace(".", "")))
+        return pair
 
-    not_plain = ("", "")
+    one_day = dt.timedelta(days=1)
     days: dict[str, str] = {}  # valid local day -> the day before (for UTC times)
 
-    def moment(text: str) -> tuple[str, str] | None:
-        """(staged time, local date) of a plain time, None for no time, ``not_plain`` else. The
-        same checks as ``datetime.fromisoformat`` for these shapes, without making datetimes."""
-        if not text or text.startswith("1970-01-01"):
+    def new_day(day: str) -> str | None:
+        """The day before a valid ``YYYY-MM-DD`` (remembered), or None."""
+        try:
+            before = (dt.date.fromisoformat(day) - one_day).isoformat()
+        except ValueError:
             return None
-        if plain_time(text) is None:
-            return not_plain
-        day = text[:10]
-        before = days.get(day)
-        if before is None:
-            try:
-                before = (dt.date.fromisoformat(day) - one_day).isoformat()
-            except ValueError:
-                return not_plain
-            if len(days) > 100_000:
-                days.clear()
-            days[day] = before
-        size = len(text)
-        if size == 10:
-            clock = "00:00:00"
-        else:
-            if text[11:13] > "23" or text[14:16] > "59" or (size == 19 and text[17:19] > "59"):
-                return not_plain
-            clock = text[11:] if size == 19 else text[11:] + ":00"
-        if postgres:
-            return f"{day} {clock}+08:00", day
-        hour = clock[:2]
-        return f"{day if hour >= '08' else before} {utc_hours[hour]}{clock[2:]}", day
+        if len(days) > 100_000:
+            days.clear()
+        days[day] = before
+        return before
 
-    def read(cells: list[Any]) -> bool:
-        nonlocal count, paid_count, gmv, refunds
-        texts = [t if (t := c.strip()) not in empty else "" for c in pick_cells(cells)]
-        texts.append("")
-        found = list(pick_fields(texts))
-        for k, positions in multi:
-            for p in positions:
-                if texts[p]:
-                    found[k] = texts[p]
-                    break
-            else:
-                found[k] = ""
-        (order_id, status, after_sale_status, created_text, paid_text, paid_amount, refund_amount, shipping_fee,
-         buyer_nick, receiver_name, receiver_phone, receiver_address, province, city, district, quantity,
-         price, title, spec, line_id, product_id, sku) = found  # fmt: skip
-        if order_id[:1] in ("'", "="):
-            order_id = clean_id(order_id)
-        if not order_id or order_id in seen:
-            return False
-        paid = amounts.get(paid_amount) or amount(paid_amount)
-        refund = amounts.get(refund_amount) or amount(refund_amount)
-        fee = amounts.get(shipping_fee) or amount(shipping_fee)
-        if paid is None or refund is None or fee is None:
-            return False
-        if has_price:
-            price = amounts.get(price) or amount(price)
-            if price is None:
-                return False
-        else:
-            price = NULL
-        if has_quantity:
-            if not quantity:
-                quantity = "0"
-            elif plain_quantity(quantity) is None:
-                return False
-        else:
-            quantity = "1"
-        created = moment(created_text)
-        paid_at = moment(paid_text)
-        if created is not_plain or paid_at is not_plain:
-            return False
-        paid_cents = int(paid.replace(".", ""))
-        if paid_at is None:
-            refund, refund_cents, refunded = "0.00", 0, "f"
-        else:
-            refund_cents = int(refund.replace(".", ""))
-            is_refunded = (status if refund_by_status else after_sale_status) in refund_values
-            if refund_cents == 0 and is_refunded:
-                refund, refund_cents = paid, paid_cents
-            elif refund_cents > paid_cents:
-                return False  # an error row, with the record path's message
-            refunded = "t" if is_refunded else "f"
-        if line_id[:1] in ("'", "="):
-            line_id = clean_id(line_id)
-        if product_id[:1] in ("'", "="):
-            product_id = clean_id(product_id)
-        if sku[:1] in ("'", "="):
-            sku = clean_id(sku)
-        encrypted = (
-            (receiver_name[:2] in encrypted_prefixes and is_encrypted(receiver_name))
-            or (receiver_phone[:2] in encrypted_prefixes and is_encrypted(receiver_phone))
-            or (receiver_address[:2] in encrypted_prefixes and is_encrypted(receiver_address))
-        )
-        masked = "***" in receiver_phone and is_masked_phone(receiver_phone)
-        if paid_at is not None:
-            order_date = paid_at[1]
-        elif created is not None:
-            order_date = created[1]
-        else:
-            order_date = today
-        order, lines = finish(
-            [order_id, status, after_sale_status, NULL if created is None else created[0],
-             NULL if paid_at is None else paid_at[0], order_date, paid, refund, refunded, fee, buyer_nick,
-             receiver_name, receiver_phone, receiver_address, province, city, district,
-             "t" if encrypted else "f", "t" if masked else "f"],
-            [[order_id, "0", line_id, product_id, sku, title, spec, quantity, price, paid, "f", "0.00",
-              after_sale_status]],
-        )  # fmt: skip
-        seen.add(order_id)
-        orders_out.append(order)
-        lines_out.extend(lines)
-        count += 1
-        if paid_at is not None:
-            paid_count += 1
-            gmv += paid_cents
-            refunds += refund_cents
-        return True
-
-    def tally() -> tuple[int, int, int, int]:
-        nonlocal count, paid_count, gmv, refunds
-        result = (count, paid_count, gmv, refunds)
-        count = paid_count = gmv = refunds = 0
-        return result
-
-    def rebind(new: StagedBatch) -> None:
-        nonlocal orders_out, lines_out
-        orders_out, lines_out = new.orders, new.lines
-
-    return _PlainReader(read, tally, rebind)
+    read: Callable[[list[Any]], bool] = namespace["make"](
+        empty=v._EMPTY, placeholders=v._EMPTY - {""}, strip=str.strip, pick=itemgetter(*needed),
+        seen=stream.seen, amounts=amounts, amount=amount, days=days, new_day=new_day,
+        plain_time=_PLAIN_TIME, utc_hours={f"{h:02d}": f"{(h - 8) % 24:02d}" for h in range(24)},
+        zone_suffixes={19: "+08:00", 16: ":00+08:00", 10: " 00:00:00+08:00"},
+        clock_suffixes={19: "", 16: ":00", 10: "00:00:00"},
+        clean_id=v.clean_id, is_encrypted=v.is_encrypted, is_masked_phone=v.is_masked_phone,
+        encrypted_prefixes=_ENCRYPTED_PREFIXES, plain_quantity=_PLAIN_QUANTITY, refund_values=layout.refund_values,
+        today=formatter.today, finish=formatter.finish, orders_out=orders_out, lines_out=lines_out,
+        paid_out=paid_out, refunds_out=refunds_out, null=NULL,
+    )  # fmt: skip
+    return read

@@ -15,7 +15,7 @@ import io
 import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from .records import ImportFileError
 from .xlsx import iter_xlsx
@@ -114,9 +114,7 @@ def iter_rows(source: Source, info: FileInfo | None = None) -> Generator[tuple[i
             raise ImportFileError("文件不是 CSV 或 XLSX 表格（含有二进制内容）。")
         else:
             info.kind = "csv"
-            for row in _iter_csv(stream, head, info):
-                info.rows += 1
-                yield row
+            yield from _iter_csv(stream, head, info)  # counts info.rows itself
     finally:
         if owned:
             stream.close()
@@ -181,22 +179,22 @@ def _iter_csv(stream: BinaryIO, head: bytes, info: FileInfo) -> Iterator[tuple[i
     first_line = sample_text.split("\n", 1)[0]
     info.delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     lines = _DecodedLines(stream, encoding, info)
-    reader = csv.reader(iter(lines), delimiter=info.delimiter, strict=True)
+    reader: Iterator[list[Any]] = csv.reader(iter(lines), delimiter=info.delimiter, strict=True)
     row_number = 0
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:  # one loop per stretch of good records: this is the hot path
+                row_number += 1
+                if "".join(cells).strip():  # some cell is not blank; the reader makes a new list per row
+                    info.rows += 1
+                    yield row_number, cells
             return
         except csv.Error:
             # At the end of the data: an unterminated quote, the file was cut off.  Elsewhere: a
             # malformed record ('"a"b'); the reader resynchronises on the next line.
             row_number += 1
             info.truncated = info.truncated or lines.finished
+            info.rows += 1
             yield row_number, None
             if lines.finished:
                 return
-            continue
-        row_number += 1
-        if any(cell.strip() for cell in cells):
-            yield row_number, list(cells)

@@ -13,8 +13,9 @@ The module is pure so that the parse and the formatting can run in a separate pr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from hashlib import blake2b
+from typing import Any
 
 from .records import OrderRecord
 
@@ -46,7 +47,7 @@ StagedLines = list[str] | list[tuple[str | None, ...]]
 
 
 def _copy_line(fields: list[str], text: tuple[int, ...], nulls: int) -> str:
-    """One COPY text line. Fields are joined and checked in a few C passes: only a row with a
+    """One COPY text line, without its line feed. Fields are joined and checked in a few C passes: only a row with a
     backslash, tab, line break or NUL in a text cell is escaped field by field. Typed columns never
     hold one, except the ``nulls`` NULL markers (``\\N``), one backslash each. A NUL inside a cell
     (PostgreSQL text cannot hold one) is dropped."""
@@ -62,7 +63,7 @@ def _copy_line(fields: list[str], text: tuple[int, ...], nulls: int) -> str:
         for i in text:
             fields[i] = fields[i].replace(SEP, "").translate(_COPY_ESCAPE)
         raw = "\t".join(fields)
-    return raw + "\n"
+    return raw
 
 
 class RowFormatter:
@@ -84,6 +85,7 @@ class RowFormatter:
         line_limits: Mapping[str, int | None],
     ) -> None:
         self.salt = f"{shop_id}{SEP}".encode()
+        self.seed = blake2b(self.salt, digest_size=16)  # copied for each order's fingerprint
         self.today = today.isoformat()
         self.tz = tz
         self.postgres = postgres
@@ -99,6 +101,7 @@ class RowFormatter:
             for i, (name, kind) in enumerate(LINE_COLUMNS)
             if llim.get(name) and kind == "text" and name != "order_id"
         ]
+        self.cut = _cutter(self.order_cut, self.line_cut)
 
     def _moment(self, moment: dt.datetime | None) -> str:
         if moment is None:
@@ -163,27 +166,35 @@ class RowFormatter:
         time or price, ``"t"``/``"f"`` for booleans, amounts with two places. Text is cut to the
         limits (the lists are changed in place) and the fingerprint is made of the result; every
         staged row, however it was parsed, goes through here."""
-        for i, limit in self.order_cut:
-            if len(fields[i]) > limit:
-                fields[i] = fields[i][:limit]
-        line_cut = self.line_cut
-        for values in lines:
-            for i, limit in line_cut:
-                if len(values[i]) > limit:
-                    values[i] = values[i][:limit]
+        self.cut(fields, lines)
+        digest = self.seed.copy()  # the hash of the shop's salt, so far
         if self.postgres:
             body = _copy_line(fields, _ORDER_TEXT, (fields[_CREATED] == NULL) + (fields[_PAID] == NULL))
-            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] == NULL) for values in lines]
-            digest = blake2b(self.salt, digest_size=16)
-            digest.update(body.encode())
-            for text in line_text:
-                digest.update(text.encode())
-            return body[:-1] + "\t" + digest.hexdigest() + "\n", line_text
-        digest = blake2b(self.salt, digest_size=16)
-        digest.update(SEP.join(fields).encode())
+            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] == NULL) + "\n" for values in lines]
+            digest.update((body + "\n" + "".join(line_text)).encode())
+            return body + "\t" + digest.hexdigest() + "\n", line_text
+        text = SEP.join(fields)
         for values in lines:
-            digest.update(b"\n" + SEP.join(values).encode())
-        return (*_sqlite(fields, _ORDER_TYPED), digest.hexdigest()), [_sqlite(v, _LINE_TYPED) for v in lines]
+            text += "\n" + SEP.join(values)
+        digest.update(text.encode())
+        return (*_sqlite(fields, _ORDER_MARKED), digest.hexdigest()), [_sqlite(v, _LINE_MARKED) for v in lines]
+
+
+def _cutter(
+    order_cut: list[tuple[int, int]], line_cut: list[tuple[int, int]]
+) -> Callable[[list[str], list[list[str]]], None]:
+    """``cut(fields, lines)``: every text cell cut to its limit, in place, as straight-line code (it
+    runs for every order). A slice of a string that is short enough is the string itself."""
+    code = ["def cut(fields, lines):"]
+    code += [f"    fields[{int(i)}] = fields[{int(i)}][:{int(limit)}]" for i, limit in order_cut]
+    if line_cut:
+        code.append("    for values in lines:")
+        code += [f"        values[{int(i)}] = values[{int(i)}][:{int(limit)}]" for i, limit in line_cut]
+    code.append("    return None")
+    namespace: dict[str, Any] = {}
+    exec("\n".join(code), namespace)  # noqa: S102 - integers only
+    cut: Callable[[list[str], list[list[str]]], None] = namespace["cut"]
+    return cut
 
 
 def _typed(columns: tuple[tuple[str, str], ...]) -> tuple[int, ...]:
@@ -198,10 +209,14 @@ _CREATED = [name for name, _ in ORDER_COLUMNS].index("created_at")  # the nullab
 _PAID = [name for name, _ in ORDER_COLUMNS].index("paid_at")
 _LINE_TEXT = tuple(i for i in range(len(LINE_COLUMNS)) if i not in _LINE_TYPED)
 _SQLITE_VALUE = {NULL: None, "t": "1", "f": "0"}
+# The typed columns that can hold one of those: the times, the price and the booleans (amounts,
+# dates, counts never do).
+_ORDER_MARKED = tuple(i for i in _ORDER_TYPED if ORDER_COLUMNS[i][1] in ("timestamptz", "boolean"))
+_LINE_MARKED = tuple(i for i in _LINE_TYPED if LINE_COLUMNS[i][1] == "boolean" or LINE_COLUMNS[i][0] == "price")
 
 
 def _sqlite(values: list[str], typed: tuple[int, ...]) -> tuple[str | None, ...]:
-    """SQLite rows: NULL as None and booleans as 1/0 (like the ORM stores them), in the typed
+    """SQLite rows: NULL as None and booleans as 1/0 (like the ORM stores them), in the ``typed``
     columns only; text cells stay as they are."""
     row: list[str | None] = list(values)
     for i in typed:
