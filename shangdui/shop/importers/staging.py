@@ -169,8 +169,24 @@ class RowFormatter:
         self.cut(fields, lines)
         digest = self.seed.copy()  # the hash of the shop's salt, so far
         if self.postgres:
-            body = _copy_line(fields, _ORDER_TEXT, (fields[_CREATED] == NULL) + (fields[_PAID] == NULL))
-            line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] == NULL) + "\n" for values in lines]
+            body = "\t".join(fields)
+            nulls = (fields[_CREATED] == NULL) + (fields[_PAID] == NULL)
+            line_text = []
+            for values in lines:
+                line_text.append("\t".join(values) + "\n")
+                nulls += values[_PRICE] == NULL
+            # One check of the order's and its lines' text together, as _copy_line checks one row
+            # (the counts add up, and each row has at least its share): a cell to escape is rare.
+            whole = body + "".join(line_text)
+            if (
+                whole.count("\t") != len(fields) - 1 + (_LINE_WIDTH - 1) * len(lines)
+                or whole.count("\\") != nulls
+                or whole.count("\n") != len(lines)
+                or "\r" in whole
+                or SEP in whole
+            ):
+                body = _copy_line(fields, _ORDER_TEXT, (fields[_CREATED] == NULL) + (fields[_PAID] == NULL))
+                line_text = [_copy_line(values, _LINE_TEXT, values[_PRICE] == NULL) + "\n" for values in lines]
             digest.update((body + "\n" + "".join(line_text)).encode())
             return body + "\t" + digest.hexdigest() + "\n", line_text
         text = SEP.join(fields)
@@ -205,6 +221,7 @@ _ORDER_TYPED = _typed(ORDER_COLUMNS)
 _LINE_TYPED = _typed(LINE_COLUMNS)
 _ORDER_TEXT = tuple(i for i in range(len(ORDER_COLUMNS) - 1) if i not in _ORDER_TYPED)  # fingerprint: added later
 _PRICE = [name for name, _ in LINE_COLUMNS].index("price")  # the only nullable line column
+_LINE_WIDTH = len(LINE_COLUMNS)
 _CREATED = [name for name, _ in ORDER_COLUMNS].index("created_at")  # the nullable order columns
 _PAID = [name for name, _ in ORDER_COLUMNS].index("paid_at")
 _LINE_TEXT = tuple(i for i in range(len(LINE_COLUMNS)) if i not in _LINE_TYPED)
