@@ -108,7 +108,7 @@ def _wait(job_id: int, predicate: Any, timeout: float) -> Job:
         job = Job.objects.get(pk=job_id)
         if predicate(job):
             return job
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"job {job_id} did not reach the expected state: {Job.objects.get(pk=job_id).__dict__}")
 
 
@@ -162,7 +162,7 @@ def test_job_runs_on_the_embedded_broker(world: Any, embedded_broker: str) -> No
 
 
 def test_worker_killed_mid_job_completes_exactly_once(world: Any, broker: Any) -> None:
-    rows = 1500
+    rows = 500
     before = Member.objects.count()
     first = Worker("first")
     try:
