@@ -9,6 +9,18 @@ import pytest
 
 SHARED = Path(__file__).resolve().parent.parent / "shared"
 
+# A test that asks for none of these cannot open a database connection: pytest-django refuses it
+# ("Database access not allowed"). Such a test runs the same code whatever the database is, so the
+# PostgreSQL pass of scripts/run-tests leaves it out (`-m "not db_agnostic"`).
+_DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                          "live_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db_agnostic)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):  # type: ignore[no-untyped-def]
