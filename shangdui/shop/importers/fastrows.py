@@ -33,7 +33,7 @@ from .layouts import ORDER
 from .orders import OrderStream, _find_header
 from .reading import FileInfo, Source, iter_rows
 from .records import RowError
-from .staging import NULL, RowFormatter
+from .staging import LINE_COLUMNS, NULL, ORDER_COLUMNS, RowFormatter
 
 SITE_ZONE = "Asia/Shanghai"  # +08:00 from 1992 on (no daylight saving since 1991)
 _PLAIN_AMOUNT = re.compile(r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})?").fullmatch
@@ -82,7 +82,9 @@ def iter_staged(
     Exactly what formatting each record of ``iter_orders`` gives, in the same order, with the same
     ``RowError`` list; ``figures`` is kept up to date at every batch (cent-exact). Plain rows of a
     one-row-per-order CSV skip the records (see the module docstring); ``fast=False`` turns that
-    off (tests compare both). Raises ``ImportFileError`` like ``iter_orders``.
+    off (tests compare both). No records come out: a caller that needs them (salesperson
+    attribution of a mapped file) uses ``iter_orders``. Raises ``ImportFileError`` like
+    ``iter_orders``.
     """
     info = info if info is not None else FileInfo()
     figures = figures if figures is not None else Figures()
@@ -146,7 +148,7 @@ def iter_staged(
 # (``{extract}``: the ``optional_text`` of the field's column, or of its first non-blank one).
 _READER = """
 def make(empty, placeholders, strip, pick, seen, amounts, amount, days, new_day, plain_time, utc_hours,
-         zone_suffixes, clock_suffixes, clean_id, is_encrypted, is_masked_phone,
+         zone_suffixes, clock_suffixes, clean_id, is_encrypted, masked_phone,
          encrypted_prefixes, plain_quantity, refund_values, today, finish, orders_out, lines_out, paid_out,
          refunds_out, null):
     def read(cells):
@@ -184,16 +186,20 @@ def make(empty, placeholders, strip, pick, seen, amounts, amount, days, new_day,
             if refund_cents > paid_cents:
                 return False  # an error row, with the record path's message
 {ids}
+        encrypted = "t" if (
+            (receiver_name[:2] in encrypted_prefixes and is_encrypted(receiver_name))
+            or (receiver_phone[:2] in encrypted_prefixes and is_encrypted(receiver_phone))
+            or (receiver_address[:2] in encrypted_prefixes and is_encrypted(receiver_address))
+        ) else "f"
+        masked = "t" if "***" in receiver_phone and masked_phone(receiver_phone) is not None else "f"
+{cuts}
         order, lines = finish(
             [order_id, status, after_sale_status, created_at, paid_at, paid_day or created_day or today,
              paid, refund, refunded, fee, buyer_nick, receiver_name, receiver_phone, receiver_address,
-             province, city, district,
-             "t" if ((receiver_name[:2] in encrypted_prefixes and is_encrypted(receiver_name))
-                     or (receiver_phone[:2] in encrypted_prefixes and is_encrypted(receiver_phone))
-                     or (receiver_address[:2] in encrypted_prefixes and is_encrypted(receiver_address))) else "f",
-             "t" if "***" in receiver_phone and is_masked_phone(receiver_phone) else "f"],
+             province, city, district, encrypted, masked],
             [[order_id, "0", line_id, product_id, sku, title, spec, quantity, price, paid, "f", "0.00",
-              after_sale_status]],
+              line_after_sale_status]],
+            False,
         )
         seen.add(order_id)
         orders_out.append(order)
@@ -288,6 +294,19 @@ def _plain_reader(
         if name in columns
     )
     refund_field = "status" if layout.refund_field == "status" else "after_sale_status"
+    # Text cut to the model's lengths as RowFormatter.finish would (finish is told not to): only the
+    # fields this file has, after the checks that read the whole text. The line's after-sales
+    # status has its own limit.
+    cuts = ["        line_after_sale_status = after_sale_status"]
+    for index, limit in formatter.line_cut:
+        name = LINE_COLUMNS[index][0]
+        if name in columns:
+            local = "line_after_sale_status" if name == "after_sale_status" else name
+            cuts.append(f"        {local} = {name}[:{int(limit)}]")
+    for index, limit in formatter.order_cut:
+        name = ORDER_COLUMNS[index][0]
+        if name in columns:
+            cuts.append(f"        {name} = {name}[:{int(limit)}]")
     moments = {
         local: _MOMENT.format(name=name, name_day=f"{local[:-5]}_day", text=local,
                               staged=_STAGED_TIME[formatter.postgres].format(name=name, text=local))
@@ -295,7 +314,7 @@ def _plain_reader(
     }  # fmt: skip
     source = _READER.format(extract="\n".join(extract), price=price, quantity=quantity, ids=ids or "        pass",
                             refund_field=refund_field, created=moments["created_text"],
-                            paid=moments["paid_text"])  # fmt: skip
+                            paid=moments["paid_text"], cuts="\n".join(cuts))  # fmt: skip
     namespace: dict[str, Any] = {}
     exec(compile(source, "<fastrows reader>", "exec"), namespace)  # noqa: S102 - our own template
 
@@ -311,7 +330,7 @@ def _plain_reader(
             shown = text + ".00"
         else:
             shown = text + "0" if len(text) - dot == 2 else text
-        if len(amounts) > 200_000:
+        if len(amounts) > 300_000:  # (a few tens of MB at most)
             amounts.clear()
             amounts[""] = ("0.00", 0)
         amounts[text] = pair = (shown, int(shown.replace(".", "")))
@@ -337,7 +356,7 @@ def _plain_reader(
         plain_time=_PLAIN_TIME, utc_hours={f"{h:02d}": f"{(h - 8) % 24:02d}" for h in range(24)},
         zone_suffixes={19: "+08:00", 16: ":00+08:00", 10: " 00:00:00+08:00"},
         clock_suffixes={19: "", 16: ":00", 10: "00:00:00"},
-        clean_id=v.clean_id, is_encrypted=v.is_encrypted, is_masked_phone=v.is_masked_phone,
+        clean_id=v.clean_id, is_encrypted=v.is_encrypted, masked_phone=v._MASKED_PHONE_RE.search,
         encrypted_prefixes=_ENCRYPTED_PREFIXES, plain_quantity=_PLAIN_QUANTITY, refund_values=layout.refund_values,
         today=formatter.today, finish=formatter.finish, orders_out=orders_out, lines_out=lines_out,
         paid_out=paid_out, refunds_out=refunds_out, null=NULL,

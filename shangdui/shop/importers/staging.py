@@ -160,13 +160,16 @@ class RowFormatter:
         ]
         return self.finish(fields, lines)
 
-    def finish(self, fields: list[str], lines: list[list[str]]) -> tuple[StagedOrder, StagedLines]:
+    def finish(
+        self, fields: list[str], lines: list[list[str]], cut: bool = True
+    ) -> tuple[StagedOrder, StagedLines]:
         """The staged rows of an order given as text fields: ``fields`` in ``ORDER_COLUMNS`` order
         without the fingerprint, one list per line in ``LINE_COLUMNS`` order; ``NULL`` for a missing
         time or price, ``"t"``/``"f"`` for booleans, amounts with two places. Text is cut to the
         limits (the lists are changed in place) and the fingerprint is made of the result; every
         staged row, however it was parsed, goes through here."""
-        self.cut(fields, lines)
+        if cut:  # (``cut=False``: the caller has cut the text exactly so already)
+            self.cut(fields, lines)
         digest = self.seed.copy()  # the hash of the shop's salt, so far
         if self.postgres:
             body = "\t".join(fields)
