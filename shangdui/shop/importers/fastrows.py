@@ -3,9 +3,11 @@
 ``iter_orders`` builds an ``OrderRecord`` (Decimals, datetimes, a line object) for every row and
 ``RowFormatter.rows`` turns it back into text; for a million rows that costs several times more
 than reading the CSV. Most rows of a real export are *plain*: an ordinary id, amounts such as
-``123.45``, times such as ``2026-10-07 10:45:00``. For those the staged text is built from the
-cells directly and handed to the same ``RowFormatter.finish`` (limits, COPY escaping,
-fingerprint). Every other row (placeholders in odd places, ``¥1,234.5``, ``2026/1/5 8:03``, a bad
+``123.45``, times such as ``2026-10-07 10:45:00``. For those the field lists that
+``RowFormatter.rows`` would make are built from the cells directly (text cut to the formatter's
+limits) and handed to the same ``RowFormatter.finish`` (COPY escaping, fingerprint). The reader
+is compiled per file from a template, so that a field is one local variable read by a fixed
+index. Every other row (placeholders in odd places, ``¥1,234.5``, ``2026/1/5 8:03``, a bad
 cell, a duplicate, a short row, a refund larger than the payment...) goes through the shared
 ``OrderStream`` of ``iter_orders`` and ``RowFormatter.rows``, so it gets exactly its semantics:
 the same records, errors and row numbers. The plain check only accepts what the record path
