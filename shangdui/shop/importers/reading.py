@@ -185,7 +185,8 @@ def _iter_csv(stream: BinaryIO, head: bytes, info: FileInfo) -> Iterator[tuple[i
         try:
             for cells in reader:  # one loop per stretch of good records: this is the hot path
                 row_number += 1
-                if "".join(cells).strip():  # some cell is not blank; the reader makes a new list per row
+                # Some cell is not blank (the first, mostly); the reader makes a new list per row.
+                if (cells and cells[0].strip()) or "".join(cells).strip():
                     info.rows += 1
                     yield row_number, cells
             return
