@@ -23,25 +23,27 @@ def _follow_up(world: Any, number: str, *, due: dt.datetime, assignee: Any, kind
 def test_my_day_shows_my_open_follow_ups_due_by_today_and_done_from_there(world: Any, login: Any,
                                                                           django_assert_max_num_queries: Any) -> None:
     now = timezone.now()
-    late = _follow_up(world, "F1", due=now - dt.timedelta(days=2), assignee=world.member)
+    # Order numbers with a "-": a CSRF token (letters and digits) on the page can never contain one.
+    late = _follow_up(world, "FU-001", due=now - dt.timedelta(days=2), assignee=world.member)
     today_end = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(23, 30)))
-    due_today = _follow_up(world, "F2", due=today_end, assignee=world.member, kind="review")
-    _follow_up(world, "F3", due=now + dt.timedelta(days=2), assignee=world.member)  # not yet
-    _follow_up(world, "F4", due=now, assignee=world.peer)  # someone else's
-    _follow_up(world, "F5", due=now, assignee=None)  # unassigned: stays in the queue
-    done = _follow_up(world, "F6", due=now, assignee=world.member)
+    due_today = _follow_up(world, "FU-002", due=today_end, assignee=world.member, kind="review")
+    _follow_up(world, "FU-003", due=now + dt.timedelta(days=2), assignee=world.member)  # not yet
+    _follow_up(world, "FU-004", due=now, assignee=world.peer)  # someone else's
+    _follow_up(world, "FU-005", due=now, assignee=None)  # unassigned: stays in the queue
+    done = _follow_up(world, "FU-006", due=now, assignee=world.member)
     done.status = FollowUp.Status.DONE
     done.save()
     assert [f.pk for f in followups_for_day(world.member, timezone.localdate())] == [late.pk, due_today.pk]
     client = login(world.member)
     with django_assert_max_num_queries(13):
         page = client.get(reverse("work:my_day")).content.decode()
-    assert page.count('data-testid="my-followup"') == 2 and "F1" in page and "F2" in page and "F5" not in page
+    assert page.count('data-testid="my-followup"') == 2
+    assert "FU-001" in page and "FU-002" in page and "FU-005" not in page
     response = client.post(reverse("shop:followup_done", args=[late.pk]), {"next": "my_day"})
     assert response.status_code == 302 and response["Location"] == reverse("work:my_day")
     late.refresh_from_db()
     assert late.status == FollowUp.Status.DONE
-    assert "F1" not in client.get(reverse("work:my_day")).content.decode()
+    assert "FU-001" not in client.get(reverse("work:my_day")).content.decode()
     # Nobody can mark someone else's follow-up done from their day.
-    peer_item = FollowUp.objects.get(order__order_id="F4")
+    peer_item = FollowUp.objects.get(order__order_id="FU-004")
     assert client.post(reverse("shop:followup_done", args=[peer_item.pk]), {"next": "my_day"}).status_code == 404
