@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from shangdui.conversations import access, selectors, services
-from shangdui.conversations.chats import decode_chat
+from shangdui.conversations.chats import ChatError, decode_chat
 from shangdui.conversations.models import Appeal, Conversation, RuleHit
 from shangdui.core.api_errors import raise_validation
 from shangdui.org.access import get_member_for_user, refuse
@@ -205,9 +205,12 @@ def chat_import(
         raise HttpError(422, "聊天记录文件超过 20 MB。")
     nicknames = [n.strip() for n in re.split(r"[,，]", agent_nicknames) if n.strip()]
     try:
+        text = decode_chat(file.read())
+    except ChatError as exc:
+        raise HttpError(422, str(exc)) from None
+    try:
         conversation, bad = services.conversation_import_chat(
-            actor=viewer, member=member, name=file.name or "chat.txt", text=decode_chat(file.read()),
-            agent_nicknames=nicknames)
+            actor=viewer, member=member, name=file.name or "chat.txt", text=text, agent_nicknames=nicknames)
     except ValidationError as exc:
         raise_validation(exc)
     conversation = Conversation.objects.get(pk=conversation.pk)

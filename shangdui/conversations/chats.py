@@ -33,6 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shangdui.core.uploads import ImportFileError, decode_text
+
 from .pipeline.types import Segment
 
 _LINE = re.compile(
@@ -171,13 +173,12 @@ def parse_json(text: str, default_date: dt.date) -> ChatLog:
 
 
 def decode_chat(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030: Chinese Windows tools still export GBK."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
+    """UTF-8 (with or without BOM), else GB18030: Chinese Windows tools still export GBK. A file
+    that is neither raises ``ChatError`` with the reason (never imported as garbled text)."""
+    try:
+        return decode_text(raw)
+    except ImportFileError as exc:
+        raise ChatError(exc.message) from None
 
 
 def parse_chat(name: str, text: str, default_date: dt.date) -> ChatLog:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shangdui.conversations import access, selectors, services
-from shangdui.conversations.chats import decode_chat
+from shangdui.conversations.chats import ChatError, decode_chat
 from shangdui.conversations.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -115,6 +115,8 @@ def chat_import(request: HttpRequest) -> HttpResponse:
                 conversation, bad = services.conversation_import_chat(
                     actor=viewer, member=form.cleaned_data["member"], name=upload.name,
                     text=decode_chat(upload.read()), agent_nicknames=nicknames)
+            except ChatError as exc:  # not UTF-8 or GBK text
+                results.append({"name": upload.name, "error": str(exc)})
             except ValidationError as exc:
                 results.append({"name": upload.name, "error": "; ".join(exc.messages)})
             else:

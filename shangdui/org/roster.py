@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shangdui.core.jobs import PermanentJobError
+from shangdui.core.uploads import ImportFileError, check_xlsx, decode_text
 
 # Column header (Chinese, as users write it) -> field. English headers are accepted too.
 COLUMNS = {
@@ -35,28 +35,18 @@ MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
 def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise PermanentJobError(_("The file is neither UTF-8 nor GBK text.")) from None
+        return decode_text(raw)
+    except ImportFileError as exc:
+        raise PermanentJobError(exc.message) from None
 
 
 def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-            for info in archive.infolist():
-                if info.filename.endswith(".xml") and b"<!DOCTYPE" in archive.read(info.filename)[:2048]:
-                    raise PermanentJobError(_("The workbook contains a DOCTYPE declaration and was refused."))
-    except zipfile.BadZipFile:
-        raise PermanentJobError(_("The file is not a valid XLSX workbook.")) from None
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise PermanentJobError(_("The workbook unpacks to more than 200 MB and was refused."))
+        with path.open("rb") as stream:  # zip bombs, DTDs and entities refused before calamine reads it
+            check_xlsx(stream, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except ImportFileError as exc:
+        raise PermanentJobError(exc.message) from None
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))

@@ -129,6 +129,15 @@ def test_api_imports_a_chat_and_reports_bad_lines(world: Any, login: Any) -> Non
     assert [s["role"] for s in detail["segments"]] == ["agent", "customer"]
     assert client.post("/api/conversations/chats/import", {
         "file": SimpleUploadedFile("c.txt", b"x"), "member_id": world.other_member.pk}).status_code == 403
+    # GBK from a Chinese Windows tool imports the same; bytes that are neither are refused, not garbled.
+    gbk = client.post("/api/conversations/chats/import", {
+        "file": SimpleUploadedFile("gbk.csv", "时间,昵称,内容\n2026-11-27 10:00,店小二,在的\n".encode("gb18030")),
+        "member_id": world.member.pk, "agent_nicknames": "店小二"})
+    assert gbk.status_code == 201 and gbk.json()["conversation"]["id"]
+    bad = client.post("/api/conversations/chats/import", {
+        "file": SimpleUploadedFile("bad.txt", "店小二：您好\n".encode() + b"\xff\xfe\x80\n"),
+        "member_id": world.member.pk})
+    assert bad.status_code == 422 and "第 2 行" in bad.json()["message"]
 
 
 NICKS = st.text(alphabet="甲乙丙店客服小王Ab_-0", min_size=1, max_size=8).map(str.strip).filter(bool)

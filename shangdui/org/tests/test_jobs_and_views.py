@@ -4,6 +4,7 @@ the demo company, and form pages with bad input."""
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -56,6 +57,18 @@ def test_import_of_a_broken_file_fails_with_a_reason(world: Any, login: Any) -> 
     job = _upload(client, "roster.xlsx", b"PK\x03\x04 this is not a workbook")
     job.refresh_from_db()
     assert job.status == "failed" and "XLSX" in job.error
+    # A DOCTYPE hidden behind 8 KB of comments is found (every byte of every part is scanned).
+    sheet = b'<?xml version="1.0"?><!-- ' + b"x" * 8000 + b' --><!DOCTYPE x [<!ENTITY e "boom">]><x/>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    job = _upload(client, "roster.xlsx", buffer.getvalue())
+    job.refresh_from_db()
+    assert job.status == "failed" and "DOCTYPE" in job.error
+    job = _upload(client, "roster.csv", "登录名,姓名\nzs,张三\n".encode() + b"\xff\xfe\x80\n")
+    job.refresh_from_db()
+    assert job.status == "failed" and "第 3 行" in job.error and "GBK" in job.error
     job = _upload(client, "roster.csv", "姓名,部门\n张三,运营部\n".encode())
     job.refresh_from_db()
     assert job.status == "failed" and job.error == "缺少必需的列：登录名"

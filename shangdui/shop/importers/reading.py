@@ -17,7 +17,8 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
-from .records import ImportFileError
+from shangdui.core.uploads import ENCODING_LABELS, ImportFileError, detect_encoding
+
 from .xlsx import iter_xlsx
 
 Source = str | os.PathLike[str] | BinaryIO | IO[bytes]
@@ -26,7 +27,6 @@ SAMPLE_BYTES = 64 * 1024
 CHUNK_BYTES = 1024 * 1024
 MAX_LINE_CHARS = 16 * 1024 * 1024  # bounds memory for a file without line feeds
 
-ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
 
 
 @dataclass(slots=True)
@@ -47,32 +47,6 @@ class FileInfo:
     size: int = 0
     bytes_read: int = 0
     rows: int = 0
-
-
-def detect_encoding(sample: bytes) -> str:
-    """``utf-8-sig`` when there is a BOM, else ``utf-8`` if the sample decodes, else ``gb18030``.
-
-    GB18030 is a superset of GBK and GB2312, which is what Chinese seller back
-    ends and Excel on a Chinese Windows write.  A sample that is neither raises
-    ``ImportFileError``.
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(
-            "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为 UTF-8 或 GBK 编码的 CSV 后再导入。"
-        )
-    for encoding in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            # final=False: the sample may end in the middle of a character
-            decoder.decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise ImportFileError(
-        "无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030。请在 Excel 或 WPS 中另存为 CSV（UTF-8）后再导入。"
-    )
 
 
 def _open(source: Source) -> tuple[BinaryIO, bool]:

@@ -6,20 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from shangdui.core.uploads import ImportFileError
+
+__all__ = ["ZERO", "ImportFileError", "OrderLine", "OrderRecord", "RowError"]
+
 ZERO = Decimal("0.00")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (encoding, layout, zip bomb, ...).
-
-    ``message`` is in Chinese and meant for the user.  A caller that already
-    consumed records when this is raised (a corrupt byte in the middle of a
-    CSV) must treat the whole import as failed.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(slots=True)

@@ -20,27 +20,13 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as _defused_iterparse
 
+from shangdui.core.uploads import check_xlsx
+
 from .records import ImportFileError
 
-CHUNK_BYTES = 1024 * 1024
-# XLSX guards: a real 1,000,000-row order sheet is ~400 MB of XML; text XML
-# compresses 5-30x, a zip bomb 1000x and more.
-XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
-XLSX_MAX_RATIO = 200
-XLSX_MAX_MEMBERS = 10_000
 # python-calamine reads a whole sheet into memory (about 1 KB per row of an
 # order sheet), fast; above this much sheet XML the rows are streamed instead.
 XLSX_CALAMINE_MAX_SHEET_BYTES = 48 * 1024**2
-# XML keywords are case-sensitive and allow no blank after "<!".  UTF-16 spellings too.
-_DTD_RE = re.compile(
-    b"|".join(
-        re.escape(word.encode(encoding))
-        for word in ("<!DOCTYPE", "<!ENTITY")
-        for encoding in ("ascii", "utf-16-le", "utf-16-be")
-    )
-)
-_DTD_OVERLAP = 32  # a keyword split across two chunks is still seen
-
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -49,63 +35,6 @@ _INLINE, _TEXT, _RUN = _MAIN_NS + "is", _MAIN_NS + "t", _MAIN_NS + "r"
 _SHEET_DATA = _MAIN_NS + "sheetData"
 _CELL_REF_RE = re.compile(r"([A-Z]+)(\d+)")
 _XML_ENCODING_RE = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
-
-
-def check_xlsx(stream: BinaryIO) -> int:
-    """Refuse zip bombs and XML carrying a DTD/entities before any XML parser sees the file.
-
-    Every member is decompressed once, in chunks, counting bytes, so a header
-    that understates the size is caught too.  Returns the size of the largest
-    worksheet XML.
-    """
-    try:
-        archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise ImportFileError("XLSX 文件已损坏或不完整（可能在上传或下载时被截断），请重新导出。") from None
-    with archive:
-        infos = archive.infolist()
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            raise ImportFileError("不是有效的 XLSX 文件（缺少 xl/workbook.xml）。")
-        if len(infos) > XLSX_MAX_MEMBERS:
-            raise ImportFileError("XLSX 文件包含的部件过多，已拒绝导入。")
-        if sum(i.file_size for i in infos) > XLSX_MAX_UNCOMPRESSED:
-            raise ImportFileError("XLSX 文件解压后过大（超过 2 GB），疑似压缩炸弹，已拒绝导入。")
-        for member in infos:
-            ratio = member.file_size / max(member.compress_size, 1)
-            if member.file_size > 1024 * 1024 and ratio > XLSX_MAX_RATIO:
-                raise ImportFileError(
-                    f"XLSX 文件中的 {member.filename} 压缩比异常（{ratio:.0f} 倍），疑似压缩炸弹，已拒绝导入。"
-                )
-        total = 0
-        largest_sheet = 0
-        for member in infos:
-            if member.is_dir():
-                continue
-            is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
-            seen = 0
-            tail = b""
-            has_dtd = False
-            try:
-                with archive.open(member) as part:
-                    while chunk := part.read(CHUNK_BYTES):
-                        seen += len(chunk)
-                        total += len(chunk)
-                        if seen > member.file_size or total > XLSX_MAX_UNCOMPRESSED:
-                            raise ImportFileError("XLSX 文件解压后的大小与声明不符，疑似压缩炸弹，已拒绝导入。")
-                        if is_xml and not has_dtd:
-                            # The whole part is scanned: a DOCTYPE may follow any amount of comments.
-                            has_dtd = bool(_DTD_RE.search(tail + chunk))
-                            tail = chunk[-_DTD_OVERLAP:]
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
-                raise ImportFileError("XLSX 文件已损坏或不完整（校验失败），请重新导出。") from None
-            if member.filename.startswith("xl/worksheets/"):
-                largest_sheet = max(largest_sheet, seen)
-            if has_dtd:
-                raise ImportFileError(
-                    f"XLSX 文件中的 {member.filename} 含有 DOCTYPE/外部实体声明，可能是恶意文件，已拒绝导入。"
-                )
-        return largest_sheet
 
 
 def iter_xlsx(stream: BinaryIO) -> Iterator[tuple[int, list[object]]]:
@@ -151,7 +80,9 @@ def _text_of(element) -> str:  # type: ignore[no-untyped-def]
             parts.append(child.text or "")
         elif child.tag == _RUN:
             parts.extend(t.text or "" for t in child if t.tag == _TEXT)
-    return "".join(parts)
+    text = "".join(parts)
+    # Like calamine (quick-xml), a string of XML blanks only is an empty cell.
+    return text if text.strip(" \t\r\n") else ""
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:

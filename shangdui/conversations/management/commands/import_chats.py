@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shangdui.conversations import services
+from shangdui.conversations.chats import ChatError, decode_chat
 from shangdui.conversations.inspection import SchemeError, load_scheme
 from shangdui.conversations.models import InspectionScheme
 from shangdui.org.models import Member
@@ -70,9 +71,11 @@ class Command(BaseCommand):
 
     def _one(self, member: Member, path: str, agents: list[str], scheme: InspectionScheme | None) -> dict:
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            return {"source": path, "error": f"无法读取文件：{exc}"}
+            text = decode_chat(Path(path).read_bytes())  # UTF-8 or GBK, as in the browser
+        except OSError as exc:
+            return {"source": path, "error": f"无法读取文件：{exc.strerror or exc}"}
+        except ChatError as exc:
+            return {"source": path, "error": str(exc)}
         try:
             conversation, bad = services.conversation_import_chat(
                 actor=None, member=member, name=Path(path).name, text=text, agent_nicknames=agents, scheme=scheme)
