@@ -399,14 +399,18 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
                     stage.write(orders, lines)
                     batch_counts = stage.merge(organization_id=organization.id, shop_id=shop.id, platform=found,
                                                batch_id=batch.id, by_index=True, fresh=fresh)
-                    if fresh:
+                    created, updated, _ = batch_counts
+                    if created and not updated:
+                        # Only new orders are left in the stage (unchanged ones were dropped from it):
+                        # their sums are added now, while the parser works on the next batch.
                         summaries.add_staged(organization_id=organization.id, shop_id=shop.id, platform=found,
                                              orders_table=STAGE_ORDERS, lines_table=STAGE_LINES)
+                    elif updated:  # changed orders may leave a day or a shop: rebuilt at the end
+                        dates.extend(d for d in stage.span if d is not None)
+                        shop_ids.update(stage.shop_ids)
                     stage.clear()
                     for i, count in enumerate(batch_counts):
                         counts[i] += count
-                    dates.extend(d for d in stage.span if d is not None)
-                    shop_ids.update(stage.shop_ids)
 
                 error_count = _stage_in_child(file_spec, stage=stage, shop=shop, platform=platform, today=today,
                                               info=info, figures=figures, errors=errors, max_errors=max_errors,
@@ -414,7 +418,7 @@ def _merge_as_parsed(file_spec: dict[str, Any], *, stage: _Stage, organization: 
                 if batch is None:
                     batch = ImportBatch.objects.create(organization=organization, shop=shop,
                                                        file_name=file_name[:255], platform=info.platform, job=job)
-                if dates and not fresh:
+                if dates:
                     summaries.refresh(shop_ids=sorted(shop_ids), start=min(dates), end=max(dates))
                 result = _result(file_name, info.platform, max(info.rows - 1, 0), figures,
                                  (counts[0], counts[1], counts[2]), errors, error_count)

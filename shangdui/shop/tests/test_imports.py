@@ -147,8 +147,8 @@ def _summaries(shop: Shop) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
 def test_first_big_import_adds_summaries_batch_by_batch_equal_to_a_rebuild(
         world: Any, shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """PostgreSQL, an organization's first import of a platform (no per-order lookup, summaries added
-    per batch): the daily summaries equal those rebuilt from the stored orders, and a second import
-    of an overlapping file (lookups, rebuild) keeps them equal."""
+    per batch): the daily summaries equal those rebuilt from the stored orders; so they do after an
+    overlapping import (changed orders: rebuilt) and one of new and unchanged orders (added)."""
     from django.db import connection
 
     from shangdui.shop import imports, summaries
@@ -181,6 +181,12 @@ def test_first_big_import_adds_summaries_batch_by_batch_equal_to_a_rebuild(
     second = orders_import(organization=world.org, shop=shop,
                            source=str(_write(tmp_path / "b.csv", out.getvalue().encode("gb18030"))))
     assert (second["created"], second["updated"], second["unchanged"]) == (3, 1, 29)
+    # Not a first import any more, but batches of only new (and unchanged) orders add their sums.
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0], *rows[5:12], *([f'="38888888{n}"', *rows[3 + n][1:]] for n in range(9))])
+    third = orders_import(organization=world.org, shop=shop,
+                          source=str(_write(tmp_path / "c.csv", out.getvalue().encode("gb18030"))))
+    assert (third["created"], third["updated"], third["unchanged"]) == (9, 0, 7)
     after = _summaries(shop)
     SalesDay.objects.filter(shop=shop).delete()
     ProductDay.objects.filter(shop=shop).delete()
