@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 
 def apply_validation_errors(form: Any, exc: ValidationError) -> None:
@@ -14,3 +15,8 @@ def apply_validation_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# Django 6's empty choice of every select ("- Select an option -", BLANK_CHOICE_LABEL) has no
+# Chinese in Django's own catalogue yet; named here so makemessages keeps our translation of it.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
