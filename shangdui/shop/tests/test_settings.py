@@ -50,6 +50,8 @@ def test_shop_sender_is_printed_and_missing_one_is_flagged(world: Any, login: An
 @pytest.mark.django_db
 def test_new_shop_on_another_platform_goes_to_its_mapping(world: Any, login: Any) -> None:
     client = login(world.manager)
+    form = client.get(reverse("shop:shop_create")).content.decode()
+    assert "- 请选择 -" in form and "Select an option" not in form  # Django's empty choice, in Chinese
     response = client.post(reverse("shop:shop_create"), {"name": "微店", "platform": "other",
                                                          "department": world.ops.pk})
     shop = Shop.objects.get(organization=world.org, name="微店")
