@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Logins and imports look usernames up case-insensitively (username__iexact: UPPER(...)).
+        indexes = [models.Index(Upper("username"), name="user_username_upper")]
 
 
 class AuditLog(models.Model):
