@@ -52,6 +52,8 @@ def test_new_shop_on_another_platform_goes_to_its_mapping(world: Any, login: Any
     client = login(world.manager)
     form = client.get(reverse("shop:shop_create")).content.decode()
     assert "- 请选择 -" in form and "Select an option" not in form  # Django's empty choice, in Chinese
+    shops = client.get(reverse("shop:shop_list")).content.decode()
+    assert ">订单</a>" in shops and ">订单数</a>" not in shops  # the list of orders, not their count
     response = client.post(reverse("shop:shop_create"), {"name": "微店", "platform": "other",
                                                          "department": world.ops.pk})
     shop = Shop.objects.get(organization=world.org, name="微店")
