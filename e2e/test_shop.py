@@ -32,6 +32,9 @@ def test_import_sample_then_dashboard(page: Page, live_server: Any) -> None:
     status = page.get_by_test_id("job-status")
     expect(status).to_have_attribute("data-status", "done", timeout=30_000)
     expect(status).to_contain_text("新增 50，更新 0，未变 0")
+    # The file's own figures, by the counting rules, right on the job page.
+    expect(page.get_by_test_id("job-figures")).to_contain_text("¥33,641.96")
+    expect(page.get_by_test_id("job-figures")).to_contain_text("¥29,355.89")
 
     # The same file again changes nothing.
     page.goto(f"{base}/shops/{world.shop.pk}/import/")
