@@ -34,8 +34,28 @@ def demo_shops(*, organization: Organization) -> list[Shop]:
         )[0]
         for name, platform in DEMO_SHOPS
     ]
-    demo_orders(organization=organization, shops=shops)
+    if demo_orders(organization=organization, shops=shops):
+        _demo_shipping(organization=organization, shop=shops[0])
     return shops
+
+
+def _demo_shipping(*, organization: Organization, shop: Shop) -> None:
+    """One SF batch of the flagship shop's paid, unshipped orders, made by the logistics department's
+    head and packed by one of its members, so waybill sheets, labels and packers show at once."""
+    from shangdui.shop.logistics import shipping_batch_create, waybills_assign_packer
+    from shangdui.shop.models import Carrier
+
+    logistics = Department.objects.filter(organization=organization, kind="logistics").first()
+    staff = Member.objects.filter(organization=organization, department=logistics).order_by("pk")
+    actor = (logistics.head if logistics is not None and logistics.head_id else None) or staff.first()
+    if actor is None:
+        return
+    try:
+        batch, _encrypted = shipping_batch_create(actor=actor, shops=[shop], carrier=Carrier.SF)
+    except ValidationError:  # nothing to ship
+        return
+    packer = staff.exclude(pk=actor.pk).first() or actor
+    waybills_assign_packer(batch=batch, packer=packer)
 
 
 @transaction.atomic

@@ -134,5 +134,12 @@ def test_demo_fills_an_empty_database_once(db: Any, capsys: Any) -> None:
     assert Department.objects.count() == 5
     assert set(Shop.objects.values_list("platform", flat=True)) == {"taobao", "jd", "pdd", "douyin"}
     assert Member.objects.filter(strengths__isnull=False).distinct().count() == 25  # all but the director
+    # A shipping batch ready for its waybill sheet and labels, packed by the logistics department.
+    from shangdui.shop.models import ShippingBatch
+
+    batch = ShippingBatch.objects.get()
+    assert batch.carrier == "sf" and batch.waybills.exists()
+    assert not batch.waybills.filter(packer__isnull=True).exists()
+    assert batch.waybills.first().packer.department.kind == "logistics"
     call_command("demo", if_empty=True)
     assert Member.objects.count() == 26
