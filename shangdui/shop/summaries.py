@@ -13,6 +13,12 @@ from django.db import connection
 
 from shangdui.shop.models import Order, OrderLine, ProductDay, SalesDay
 
+# The sums of a SalesDay row over its orders, and of a ProductDay row over its lines (l) and orders
+# (o): the same in a rebuild from the stored orders and in the sums added from a staged batch.
+SALES_SUMS = ("COUNT(*), COUNT(paid_at), COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN paid_amount END), 0), "
+              "COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN refund_amount END), 0)")
+PRODUCT_SUMS = "SUM(l.quantity), SUM(l.amount), COUNT(DISTINCT o.id)"
+
 
 def refresh(*, shop_ids: list[int], start: dt.date, end: dt.date) -> None:
     """Recompute the summaries of ``shop_ids`` for the days ``start``..``end`` (inclusive)."""
@@ -28,15 +34,13 @@ def refresh(*, shop_ids: list[int], start: dt.date, end: dt.date) -> None:
             cursor.execute(f"DELETE FROM {products} WHERE shop_id = %s AND day BETWEEN %s AND %s", window)  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {sales} (organization_id, shop_id, platform, day, orders, paid_orders, "  # noqa: S608
-                "paid_gmv, refunds) SELECT organization_id, shop_id, platform, order_date, COUNT(*), "
-                "COUNT(paid_at), COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN paid_amount END), 0), "
-                "COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN refund_amount END), 0) "
+                f"paid_gmv, refunds) SELECT organization_id, shop_id, platform, order_date, {SALES_SUMS} "
                 f"FROM {orders} WHERE shop_id = %s AND order_date BETWEEN %s AND %s "
                 "GROUP BY organization_id, shop_id, platform, order_date", window)
             cursor.execute(
                 f"INSERT INTO {products} (organization_id, shop_id, platform, day, title, quantity, amount, "  # noqa: S608
-                "orders) SELECT o.organization_id, o.shop_id, o.platform, o.order_date, l.title, SUM(l.quantity), "
-                f"SUM(l.amount), COUNT(DISTINCT o.id) FROM {lines} l JOIN {orders} o ON o.id = l.order_id "
+                f"orders) SELECT o.organization_id, o.shop_id, o.platform, o.order_date, l.title, {PRODUCT_SUMS} "
+                f"FROM {lines} l JOIN {orders} o ON o.id = l.order_id "
                 "WHERE o.shop_id = %s AND o.order_date BETWEEN %s AND %s AND o.paid_at IS NOT NULL "
                 "AND l.title <> '' GROUP BY o.organization_id, o.shop_id, o.platform, o.order_date, l.title",
                 window)
@@ -61,17 +65,15 @@ def add_staged(*, organization_id: int, shop_id: int, platform: str, orders_tabl
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {sales} AS s (organization_id, shop_id, platform, day, orders, paid_orders, "  # noqa: S608
-            "paid_gmv, refunds) SELECT %s, %s, %s, order_date, COUNT(*), COUNT(paid_at), "
-            "COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN paid_amount END), 0), "
-            "COALESCE(SUM(CASE WHEN paid_at IS NOT NULL THEN refund_amount END), 0) "
+            f"paid_gmv, refunds) SELECT %s, %s, %s, order_date, {SALES_SUMS} "
             f"FROM {orders_table} GROUP BY order_date "
             "ON CONFLICT (shop_id, platform, day) DO UPDATE SET orders = s.orders + excluded.orders, "
             "paid_orders = s.paid_orders + excluded.paid_orders, paid_gmv = s.paid_gmv + excluded.paid_gmv, "
             "refunds = s.refunds + excluded.refunds", params)
         cursor.execute(
             f"INSERT INTO {products} AS p (organization_id, shop_id, platform, day, title, quantity, amount, "  # noqa: S608
-            "orders) SELECT %s, %s, %s, o.order_date, l.title, SUM(l.quantity), SUM(l.amount), "
-            f"COUNT(DISTINCT o.order_id) FROM {lines_table} l JOIN {orders_table} o ON o.order_id = l.order_id "
+            f"orders) SELECT %s, %s, %s, o.order_date, l.title, {PRODUCT_SUMS.replace('o.id', 'o.order_id')} "
+            f"FROM {lines_table} l JOIN {orders_table} o ON o.order_id = l.order_id "
             "WHERE o.paid_at IS NOT NULL AND l.title <> '' GROUP BY o.order_date, l.title "
             "ON CONFLICT (shop_id, platform, day, title) DO UPDATE SET quantity = p.quantity + excluded.quantity, "
             "amount = p.amount + excluded.amount, orders = p.orders + excluded.orders", params)
