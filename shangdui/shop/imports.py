@@ -225,7 +225,10 @@ class _Stage:
             params: list[Any] = [organization_id, shop_id, platform, batch_id, timezone.now()]
             insert_lines = f"INSERT INTO {line_table} (order_id, {', '.join(line_names)}) "
             line_values = ", ".join("l." + n for n in line_names)
-            if not existing:  # only new orders (a first import): no conflict to arbitrate
+            if by_index and not existing:
+                # Only new orders, and the batch-by-batch merge holds the import lock (_lock_orders):
+                # no other import can write these keys before the commit, so no conflict to arbitrate.
+                # Without the lock (a small file) the upsert stays, for an import running beside it.
                 upsert = upsert[:upsert.index(" ON CONFLICT")]
             if self.postgres:
                 # The upsert returns each written order's id, so the lines join the stage, not shop_order.
